@@ -1,0 +1,37 @@
+//! Embeds every `rules/<area>/*.rego` file in the binary, so built-in rules need
+//! no files at run time.
+
+use std::fs;
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed=rules");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for area in fs::read_dir(root.join("rules")).expect("rules/ exists") {
+        let area = area.expect("readable rules/ entry").path();
+        if !area.is_dir() {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", area.display());
+        for file in fs::read_dir(&area).expect("readable area folder") {
+            let file = file.expect("readable rule entry").path();
+            if file.extension().is_some_and(|e| e == "rego") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    let mut out = String::from("&[\n");
+    for file in files {
+        let rel = file.strip_prefix(root).expect("under the manifest dir");
+        out.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            rel.to_string_lossy().replace('\\', "/"),
+            file.display().to_string()
+        ));
+    }
+    out.push_str("]\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");
+    fs::write(dest, out).expect("write builtin_rules.rs");
+}

@@ -1,0 +1,10 @@
+//! archaudit: audits AWS organizations against the KubeRocketCI reference
+//! architecture and AWS/EKS best practices.
+//!
+//! Floors (a module only uses what stands below it): `cli` > `report` > `engine`
+//! > `config` / `snapshot`.
+
+pub mod cli;
+pub mod engine;
+pub mod report;
+pub mod snapshot;

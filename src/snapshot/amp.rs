@@ -1,0 +1,26 @@
+//! Amazon Managed Service for Prometheus workspaces.
+
+use super::{section, Tags};
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Amp {
+    pub workspaces: Vec<PrometheusWorkspace>,
+}
+section!(Amp { workspaces });
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrometheusWorkspace {
+    pub arn: String,
+    pub id: String,
+    pub region: String,
+    pub alias: Option<String>,
+    /// `ACTIVE`, `CREATING`, ...
+    pub status: String,
+    pub kms_key_arn: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}

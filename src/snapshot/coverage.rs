@@ -1,0 +1,102 @@
+//! Coverage: for every (region, service) of an account, whether it was read.
+//! A missing entry means "not collected", which the engine treats like an error:
+//! rules over that data are reported as not evaluated, never as passing.
+
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+use std::fmt;
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageEntry {
+    /// A region name, or `global` for IAM and S3's bucket list.
+    pub region: String,
+    /// The snapshot section: `ec2`, `eks`, `iam`, ...
+    pub service: String,
+    pub status: CoverageStatus,
+    pub error: Option<ErrorClass>,
+    /// The error code and message as the endpoint gave them (never a credential).
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    /// Read completely.
+    Ok,
+    /// Not read, or only partly read: treated as not read.
+    Error,
+}
+
+/// Why a part of an account could not be read, from the AWS error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ErrorClass {
+    /// AccessDenied, AccessDeniedException, UnauthorizedOperation, ...
+    AccessDenied,
+    /// The role could not be assumed in this account.
+    AssumeRoleFailed,
+    /// Still throttled after retries.
+    Throttled,
+    /// The service is not subscribed or the region is not opted in.
+    NotSubscribed,
+    /// The region is not enabled for the account.
+    RegionDisabled,
+    /// The endpoint does not implement the operation.
+    NotImplemented,
+    /// Network failure or timeout.
+    Unreachable,
+    /// No coverage entry: the service was not collected at all.
+    NotCollected,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl CoverageEntry {
+    pub fn ok(region: &str, service: &str) -> Self {
+        CoverageEntry {
+            region: region.to_string(),
+            service: service.to_string(),
+            status: CoverageStatus::Ok,
+            error: None,
+            message: None,
+        }
+    }
+}
+
+/// The services the snapshot models, and whether each is global (read once per
+/// account) or regional.
+pub const SERVICES: &[(&str, bool)] = &[
+    ("acm", false),
+    ("amp", false),
+    ("dynamodb", false),
+    ("ec2", false),
+    ("ecr", false),
+    ("efs", false),
+    ("eks", false),
+    ("elbv2", false),
+    ("grafana", false),
+    ("iam", true),
+    ("logs", false),
+    ("opensearch", false),
+    ("rds", false),
+    ("s3", true),
+    ("secretsmanager", false),
+    ("ssm", false),
+    ("wafv2", false),
+];
+
+/// Whether `service` is read once per account rather than per region.
+pub fn is_global_service(service: &str) -> bool {
+    SERVICES.iter().any(|(s, global)| *s == service && *global)
+}
+
+/// Whether `service` is one the snapshot models.
+pub fn is_known_service(service: &str) -> bool {
+    SERVICES.iter().any(|(s, _)| *s == service)
+}

@@ -1,0 +1,56 @@
+//! ECR: repositories and the registry's scanning configuration (per region).
+
+use super::{section, Tags};
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ecr {
+    pub registries: Vec<Registry>,
+    pub repositories: Vec<Repository>,
+}
+section!(Ecr {
+    registries,
+    repositories
+});
+
+/// A region's private registry settings (GetRegistryScanningConfiguration).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registry {
+    /// `arn:aws:ecr:<region>:<account>:registry` (a pseudo-ARN: the registry has none).
+    pub arn: String,
+    pub region: String,
+    /// `BASIC` or `ENHANCED`.
+    pub scan_type: String,
+    #[serde(default)]
+    pub scanning_rules: Vec<RegistryScanningRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistryScanningRule {
+    /// `SCAN_ON_PUSH`, `CONTINUOUS_SCAN`, `MANUAL`.
+    pub scan_frequency: String,
+    /// Repository filters (wildcards allowed).
+    pub filters: Vec<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repository {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub uri: String,
+    /// `MUTABLE` or `IMMUTABLE`.
+    pub image_tag_mutability: String,
+    pub scan_on_push: bool,
+    /// `AES256` or `KMS`.
+    pub encryption_type: String,
+    pub kms_key: Option<String>,
+    pub has_lifecycle_policy: bool,
+    /// The repository policy document, when one is set.
+    pub policy: Option<serde_json::Value>,
+    #[serde(default)]
+    pub tags: Tags,
+}

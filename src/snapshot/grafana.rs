@@ -1,0 +1,29 @@
+//! Amazon Managed Grafana workspaces.
+
+use super::{section, Tags};
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Grafana {
+    pub workspaces: Vec<GrafanaWorkspace>,
+}
+section!(Grafana { workspaces });
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrafanaWorkspace {
+    pub arn: String,
+    pub id: String,
+    pub region: String,
+    pub name: Option<String>,
+    /// `ACTIVE`, `CREATING`, ...
+    pub status: String,
+    /// `AWS_SSO`, `SAML`.
+    #[serde(default)]
+    pub authentication_providers: Vec<String>,
+    pub grafana_version: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}

@@ -1,0 +1,49 @@
+//! S3 buckets (global list; each bucket records its own region).
+
+use super::{section, Tags};
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct S3 {
+    pub buckets: Vec<Bucket>,
+}
+section!(S3 { buckets });
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub created: Option<String>,
+    /// `Enabled` or `Suspended`; absent when versioning was never enabled.
+    pub versioning: Option<String>,
+    /// Default encryption; absent when none is configured.
+    pub encryption: Option<BucketEncryption>,
+    /// Absent when the bucket has no public access block.
+    pub public_access_block: Option<PublicAccessBlock>,
+    /// The bucket policy document, when one is set.
+    pub policy: Option<serde_json::Value>,
+    pub logging_enabled: Option<bool>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BucketEncryption {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub sse_algorithm: String,
+    pub kms_key_id: Option<String>,
+    pub bucket_key_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}

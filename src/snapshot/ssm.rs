@@ -1,0 +1,28 @@
+//! SSM Parameter Store parameter *metadata* (DescribeParameters). Values are never read.
+
+use super::section;
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ssm {
+    pub parameters: Vec<Parameter>,
+}
+section!(Ssm { parameters });
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parameter {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    /// `String`, `StringList` or `SecureString`.
+    #[serde(rename = "type")]
+    pub param_type: String,
+    pub key_id: Option<String>,
+    /// `Standard`, `Advanced` or `Intelligent-Tiering`.
+    pub tier: Option<String>,
+    pub last_modified: Option<String>,
+    pub description: Option<String>,
+}
