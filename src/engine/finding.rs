@@ -1,0 +1,77 @@
+//! Findings and coverage gaps: what evaluation produces.
+
+use super::rule::Severity;
+use crate::snapshot::ErrorClass;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// One problem with one resource, found by one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    pub account_id: String,
+    pub account_name: String,
+    /// The account's architecture role, or `unassigned`.
+    pub account_role: String,
+    /// A region, or `global`.
+    pub region: String,
+    /// The resource's ARN (or the account's, for account-level findings).
+    pub resource: String,
+    pub message: String,
+    /// Stable across runs: a hash of rule, account, region and resource.
+    pub fingerprint: String,
+}
+
+/// A stable identity for a finding, independent of message wording and of where
+/// (or whether) Terraform declares the resource.
+pub fn fingerprint(rule_id: &str, account_id: &str, region: &str, resource: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [rule_id, account_id, region, resource] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A part of an account that could not be read, and the rules it kept from
+/// being evaluated there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoverageGap {
+    pub account_id: String,
+    /// A region, or `global`.
+    pub region: String,
+    /// A snapshot section, or `account` when the whole account was unreachable.
+    pub service: String,
+    pub error: ErrorClass,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Ids of the rules not evaluated because of this gap.
+    pub rules_not_evaluated: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_stable_and_separates_fields() {
+        let a = fingerprint("WAF001", "111122223333", "eu-central-1", "arn:x");
+        assert_eq!(
+            a,
+            fingerprint("WAF001", "111122223333", "eu-central-1", "arn:x")
+        );
+        assert_eq!(a.len(), 32);
+        // Moving a character between fields changes the hash.
+        assert_ne!(
+            a,
+            fingerprint("WAF00", "1111122223333", "eu-central-1", "arn:x")
+        );
+        assert_ne!(
+            a,
+            fingerprint("WAF001", "111122223333", "eu-central-2", "arn:x")
+        );
+    }
+}
