@@ -1,0 +1,215 @@
+//! Command-line definitions (clap) and the wiring of the stages:
+//! load snapshots -> compile rules -> evaluate -> report -> exit code.
+
+use crate::engine::{roles_from_tag, Catalogue, Severity, ROLE_TAG};
+use crate::report::{
+    explain, render_catalogue, CatalogueFormat, JsonReporter, Report, Reporter, TableReporter,
+};
+use crate::snapshot::load_snapshots;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes, as the design's CLI contract gives them.
+pub mod exit {
+    /// Nothing at or above `--fail-on`.
+    pub const OK: u8 = 0;
+    /// Findings at or above `--fail-on`.
+    pub const FINDINGS: u8 = 1;
+    /// Usage, config, input or fatal error.
+    pub const ERROR: u8 = 2;
+    /// The audit is incomplete and `--strict` was given.
+    pub const INCOMPLETE: u8 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "archaudit",
+    version,
+    about = "Audit AWS organizations against the KubeRocketCI reference architecture and AWS/EKS best practices",
+    long_about = "Audit AWS organizations against the KubeRocketCI reference architecture on AWS \
+        (Production, Shared and Development accounts) and against Well-Architected and EKS best \
+        practices.\n\n`check` evaluates the rule catalogue over saved snapshots, offline.\n\n\
+        Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, input or \
+        fatal error; 3 the audit is incomplete and --strict was given.",
+    after_help = "Try: archaudit check fixtures/snapshots/reference-drifted.json"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate the rules over saved snapshots, offline (several files: shards of one organization)
+    Check(CheckArgs),
+    /// List the rule catalogue
+    Rules(RulesArgs),
+    /// Show one rule's documentation: what it checks, why, how to fix it
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Snapshot files (JSON) to evaluate; several are merged as shards of one organization
+    #[arg(required = true, value_name = "SNAPSHOT")]
+    pub snapshots: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub rules: RulesDirArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding of this severity or above exists
+    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Exit 3 when the audit is incomplete (something could not be read, so some rules were not evaluated)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesDirArgs {
+    /// Add the rules (`.rego` files, searched recursively) in DIR to the built-in catalogue
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CatalogueFormat::Table)]
+    pub format: CatalogueFormat,
+    #[command(flatten)]
+    pub rules: RulesDirArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule id (e.g. WAF001) or name (e.g. alb-without-waf)
+    #[arg(value_name = "RULE-ID")]
+    pub rule: String,
+    #[command(flatten)]
+    pub rules: RulesDirArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables grouped by account, for people
+    Table,
+    /// The documented JSON report (docs/json-report.md)
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// Never exit 1 for findings
+    None,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::None => None,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(args) => {
+            let catalogue = Catalogue::load(&args.rules.rules_dir)?;
+            let mut out = std::io::stdout().lock();
+            render_catalogue(&mut out, &catalogue.rules, args.format)?;
+            out.flush()?;
+            Ok(ExitCode::from(exit::OK))
+        }
+        Command::Explain(args) => {
+            let catalogue = Catalogue::load(&args.rules.rules_dir)?;
+            let Some(rule) = catalogue.find(&args.rule) else {
+                let suggestions = catalogue.suggest(&args.rule);
+                if suggestions.is_empty() {
+                    bail!("unknown rule {:?}; `archaudit rules` lists them", args.rule);
+                }
+                bail!(
+                    "unknown rule {:?}; did you mean {}?",
+                    args.rule,
+                    suggestions.join(", ")
+                );
+            };
+            let mut out = std::io::stdout().lock();
+            write!(out, "{}", explain(rule))?;
+            out.flush()?;
+            Ok(ExitCode::from(exit::OK))
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let catalogue = Catalogue::load(&args.rules.rules_dir)?;
+    let compiled = catalogue.compile()?;
+    let snapshot = load_snapshots(&args.snapshots)?;
+    let roles = roles_from_tag(&snapshot, ROLE_TAG);
+    let evaluation = compiled.evaluate(&snapshot, &roles)?;
+    let report = Report {
+        evaluation: &evaluation,
+        rules: &catalogue.rules,
+        generated_at: &snapshot.generated_at,
+        fail_on: args.report.fail_on.severity(),
+    };
+    emit(&args.report, &report)?;
+    Ok(ExitCode::from(
+        if args.report.strict && report.incomplete() {
+            exit::INCOMPLETE
+        } else if report.failed() {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        },
+    ))
+}
+
+/// Writes the report to `--output` or standard output.
+fn emit(args: &ReportArgs, report: &Report) -> Result<()> {
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let mut reporter: Box<dyn Reporter> = match args.format {
+        Format::Table => Box::new(TableReporter {
+            terminal: to_terminal,
+        }),
+        Format::Json => Box::new(JsonReporter),
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buffer = Vec::new();
+            reporter.emit(&mut buffer, report)?;
+            std::fs::write(path, buffer)
+                .with_context(|| format!("{}: cannot write the report", path.display()))?;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            reporter.emit(&mut out, report)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}

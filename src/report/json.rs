@@ -1,0 +1,123 @@
+//! The JSON report: a stable, documented schema (see docs/json-report.md).
+//! Fields are only ever added within a major `schema_version`.
+
+use super::{Report, Reporter};
+use crate::engine::{AccountInfo, CoverageGap, Severity};
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
+
+pub const REPORT_SCHEMA_VERSION: &str = "1.0";
+
+pub struct JsonReporter;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: &'static str,
+    tool: Tool,
+    snapshot_generated_at: &'a str,
+    summary: Summary,
+    accounts: &'a [AccountInfo],
+    findings: Vec<JsonFinding<'a>>,
+    coverage_gaps: &'a [CoverageGap],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    findings: usize,
+    by_severity: BySeverity,
+    accounts: usize,
+    resources: usize,
+    rules_run: usize,
+    checks: usize,
+    checks_not_evaluated: usize,
+    complete: bool,
+    fail_on: Option<Severity>,
+    failed: bool,
+}
+
+/// Counts per severity, most severe first.
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'a str,
+    rule_name: &'a str,
+    title: &'a str,
+    severity: Severity,
+    account_id: &'a str,
+    account_name: &'a str,
+    account_role: &'a str,
+    region: &'a str,
+    resource: &'a str,
+    message: &'a str,
+    fingerprint: &'a str,
+}
+
+impl Reporter for JsonReporter {
+    fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
+        let e = report.evaluation;
+        let json = JsonReport {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            snapshot_generated_at: report.generated_at,
+            summary: Summary {
+                findings: e.findings.len(),
+                by_severity: {
+                    let count = |s: Severity| e.findings.iter().filter(|f| f.severity == s).count();
+                    BySeverity {
+                        critical: count(Severity::Critical),
+                        high: count(Severity::High),
+                        medium: count(Severity::Medium),
+                        low: count(Severity::Low),
+                    }
+                },
+                accounts: e.accounts.len(),
+                resources: e.resources,
+                rules_run: e.rules_run,
+                checks: e.checks,
+                checks_not_evaluated: e.checks_not_evaluated,
+                complete: !report.incomplete(),
+                fail_on: report.fail_on,
+                failed: report.failed(),
+            },
+            accounts: &e.accounts,
+            findings: e
+                .findings
+                .iter()
+                .map(|f| JsonFinding {
+                    rule_id: &f.rule_id,
+                    rule_name: &f.rule_name,
+                    title: report.rule(&f.rule_id).map_or("", |r| r.title.as_str()),
+                    severity: f.severity,
+                    account_id: &f.account_id,
+                    account_name: &f.account_name,
+                    account_role: &f.account_role,
+                    region: &f.region,
+                    resource: &f.resource,
+                    message: &f.message,
+                    fingerprint: &f.fingerprint,
+                })
+                .collect(),
+            coverage_gaps: &e.gaps,
+        };
+        serde_json::to_writer_pretty(&mut *out, &json)?;
+        writeln!(out)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,152 @@
+//! The terminal report: one table of findings per account (with its role),
+//! most severe first; then coverage gaps; then a summary line. Colour only when
+//! writing to a terminal.
+
+use super::{Report, Reporter};
+use crate::engine::{Finding, Severity};
+use anyhow::Result;
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use std::io::Write;
+
+pub struct TableReporter {
+    /// Colour and wrap to the terminal's width.
+    pub terminal: bool,
+}
+
+impl TableReporter {
+    fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table.load_style(presets::UTF8_FULL_CONDENSED);
+        if self.terminal {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        } else {
+            table.force_no_tty();
+        }
+        table.set_header(header.iter().map(|h| self.bold(h)));
+        table
+    }
+
+    fn bold(&self, text: &str) -> Cell {
+        let cell = Cell::new(text);
+        if self.terminal {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }
+
+    fn severity(&self, severity: Severity) -> Cell {
+        let cell = Cell::new(severity.as_str());
+        if !self.terminal {
+            return cell;
+        }
+        match severity {
+            Severity::Critical => cell.fg(Color::Magenta).add_attribute(Attribute::Bold),
+            Severity::High => cell.fg(Color::Red),
+            Severity::Medium => cell.fg(Color::Yellow),
+            Severity::Low => cell.fg(Color::Cyan),
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+impl Reporter for TableReporter {
+    fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
+        let e = report.evaluation;
+        for account in &e.accounts {
+            // Evaluation sorts findings most severe first; filtering keeps that order.
+            let findings: Vec<&Finding> = e
+                .findings
+                .iter()
+                .filter(|f| f.account_id == account.id)
+                .collect();
+            if findings.is_empty() {
+                continue;
+            }
+            writeln!(
+                out,
+                "{} ({}), role {}: {}",
+                account.name,
+                account.id,
+                account.role,
+                plural(findings.len(), "finding")
+            )?;
+            let mut table = self.table(&["Severity", "Rule", "Region", "Resource", "Message"]);
+            for f in findings {
+                table.add_row(vec![
+                    self.severity(f.severity),
+                    Cell::new(format!("{} {}", f.rule_id, f.rule_name)),
+                    Cell::new(&f.region),
+                    Cell::new(&f.resource),
+                    Cell::new(&f.message),
+                ]);
+            }
+            writeln!(out, "{table}\n")?;
+        }
+
+        if !e.gaps.is_empty() {
+            writeln!(
+                out,
+                "Coverage gaps: what could not be read, and the rules not evaluated there"
+            )?;
+            let mut table = self.table(&[
+                "Account",
+                "Region",
+                "Service",
+                "Error",
+                "Rules not evaluated",
+            ]);
+            for g in &e.gaps {
+                let rules = if g.rules_not_evaluated.is_empty() {
+                    "-".to_string()
+                } else {
+                    g.rules_not_evaluated.join(" ")
+                };
+                let error = match &g.message {
+                    Some(m) => format!("{}: {m}", g.error),
+                    None => g.error.to_string(),
+                };
+                table.add_row(vec![
+                    Cell::new(&g.account_id),
+                    Cell::new(&g.region),
+                    Cell::new(&g.service),
+                    Cell::new(error),
+                    Cell::new(rules),
+                ]);
+            }
+            writeln!(out, "{table}\n")?;
+        }
+
+        let counts: Vec<String> = report
+            .counts()
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
+        let head = if e.findings.is_empty() {
+            "No findings".to_string()
+        } else {
+            format!(
+                "{} ({})",
+                plural(e.findings.len(), "finding"),
+                counts.join(", ")
+            )
+        };
+        writeln!(
+            out,
+            "{head} in {}; {} evaluated; {} run; {} of {} not evaluated.",
+            plural(e.accounts.len(), "account"),
+            plural(e.resources, "resource"),
+            plural(e.rules_run, "rule"),
+            e.checks_not_evaluated,
+            plural(e.checks, "check"),
+        )?;
+        if let Some(min) = report.fail_on {
+            let verdict = if report.failed() { "FAILED" } else { "passed" };
+            writeln!(out, "Result: {verdict} (--fail-on {min}).")?;
+        }
+        Ok(())
+    }
+}
