@@ -1,7 +1,8 @@
 //! Command-line definitions (clap) and the wiring of the stages:
 //! load snapshots -> compile rules -> evaluate -> report -> exit code.
 
-use crate::engine::{roles_from_tag, Catalogue, Severity, ROLE_TAG};
+use crate::config::Config;
+use crate::engine::{suppress, Catalogue, Severity};
 use crate::report::{
     explain, render_catalogue, CatalogueFormat, JsonReporter, Report, Reporter, TableReporter,
 };
@@ -59,7 +60,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub report: ReportArgs,
     #[command(flatten)]
-    pub rules: RulesDirArgs,
+    pub rules: CatalogueArgs,
 }
 
 #[derive(Args, Debug)]
@@ -76,13 +77,44 @@ pub struct ReportArgs {
     /// Exit 3 when the audit is incomplete (something could not be read, so some rules were not evaluated)
     #[arg(long)]
     pub strict: bool,
+    /// List suppressed findings in the table too (they are always counted, and always in JSON)
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Args, Debug)]
-pub struct RulesDirArgs {
+pub struct CatalogueArgs {
     /// Add the rules (`.rego` files, searched recursively) in DIR to the built-in catalogue
     #[arg(long, value_name = "DIR")]
     pub rules_dir: Vec<PathBuf>,
+    /// Config file: account roles, rule selection, severity overrides, suppressions
+    /// [default: ./archaudit.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl CatalogueArgs {
+    /// The config given, else `./archaudit.toml` if present, else none.
+    pub fn config(&self) -> Result<Config> {
+        match &self.config {
+            Some(path) => Config::load(path),
+            None => {
+                let default = PathBuf::from("archaudit.toml");
+                if default.is_file() {
+                    Config::load(&default)
+                } else {
+                    Ok(Config::default())
+                }
+            }
+        }
+    }
+
+    /// The catalogue with the user's rules added and the config's selection applied.
+    pub fn catalogue(&self, config: &Config) -> Result<Catalogue> {
+        let mut catalogue = Catalogue::load(&self.rules_dir)?;
+        config.apply_to_catalogue(&mut catalogue)?;
+        Ok(catalogue)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -91,7 +123,7 @@ pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = CatalogueFormat::Table)]
     pub format: CatalogueFormat,
     #[command(flatten)]
-    pub rules: RulesDirArgs,
+    pub rules: CatalogueArgs,
 }
 
 #[derive(Args, Debug)]
@@ -100,7 +132,7 @@ pub struct ExplainArgs {
     #[arg(value_name = "RULE-ID")]
     pub rule: String,
     #[command(flatten)]
-    pub rules: RulesDirArgs,
+    pub rules: CatalogueArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,14 +170,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules(args) => {
-            let catalogue = Catalogue::load(&args.rules.rules_dir)?;
+            let catalogue = args.rules.catalogue(&args.rules.config()?)?;
             let mut out = std::io::stdout().lock();
             render_catalogue(&mut out, &catalogue.rules, args.format)?;
             out.flush()?;
             Ok(ExitCode::from(exit::OK))
         }
         Command::Explain(args) => {
-            let catalogue = Catalogue::load(&args.rules.rules_dir)?;
+            let catalogue = args.rules.catalogue(&args.rules.config()?)?;
             let Some(rule) = catalogue.find(&args.rule) else {
                 let suggestions = catalogue.suggest(&args.rule);
                 if suggestions.is_empty() {
@@ -166,16 +198,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    let catalogue = Catalogue::load(&args.rules.rules_dir)?;
+    let config = args.rules.config()?;
+    let catalogue = args.rules.catalogue(&config)?;
     let compiled = catalogue.compile()?;
     let snapshot = load_snapshots(&args.snapshots)?;
-    let roles = roles_from_tag(&snapshot, ROLE_TAG);
-    let evaluation = compiled.evaluate(&snapshot, &roles)?;
+    let roles = config.assign_roles(&snapshot);
+    let mut evaluation = compiled.evaluate(&snapshot, &roles)?;
+    let today = jiff::Zoned::now().date();
+    let outcome = suppress::apply(
+        std::mem::take(&mut evaluation.findings),
+        &config.suppressions,
+        today,
+    );
+    evaluation.findings = outcome.findings;
     let report = Report {
         evaluation: &evaluation,
         rules: &catalogue.rules,
         generated_at: &snapshot.generated_at,
         fail_on: args.report.fail_on.severity(),
+        suppressed: &outcome.suppressed,
+        notes: &outcome.notes,
     };
     emit(&args.report, &report)?;
     Ok(ExitCode::from(
@@ -195,6 +237,7 @@ fn emit(args: &ReportArgs, report: &Report) -> Result<()> {
     let mut reporter: Box<dyn Reporter> = match args.format {
         Format::Table => Box::new(TableReporter {
             terminal: to_terminal,
+            show_suppressed: args.show_suppressed,
         }),
         Format::Json => Box::new(JsonReporter),
     };

@@ -5,6 +5,7 @@
 //! > `config` / `snapshot`.
 
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod report;
 pub mod snapshot;

@@ -24,6 +24,16 @@ pub struct Finding {
     pub fingerprint: String,
 }
 
+/// A finding silenced by a suppression of the config, with the suppression's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub reason: String,
+    /// The suppression's expiry date (YYYY-MM-DD), if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
 /// A stable identity for a finding, independent of message wording and of where
 /// (or whether) Terraform declares the resource.
 pub fn fingerprint(rule_id: &str, account_id: &str, region: &str, resource: &str) -> String {

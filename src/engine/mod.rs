@@ -9,8 +9,9 @@
 
 pub mod finding;
 pub mod rule;
+pub mod suppress;
 
-pub use finding::{fingerprint, CoverageGap, Finding};
+pub use finding::{fingerprint, CoverageGap, Finding, Suppressed};
 pub use rule::{parse_rule, Rule, Severity, ANY_ROLE};
 
 use crate::snapshot::{
@@ -582,18 +583,3 @@ fn deny_items(value: &regorus::Value, rule: &Rule) -> Result<Vec<DenyItem>> {
         })
         .collect()
 }
-
-/// Maps accounts to roles from an account tag (the config can override this).
-pub fn roles_from_tag(snapshot: &Snapshot, tag_key: &str) -> BTreeMap<String, String> {
-    snapshot
-        .accounts
-        .iter()
-        .filter_map(|a| {
-            let role = a.account.tags.get(tag_key)?.trim().to_ascii_lowercase();
-            (!role.is_empty()).then(|| (a.account.id.clone(), role))
-        })
-        .collect()
-}
-
-/// The default tag that names an account's architecture role.
-pub const ROLE_TAG: &str = "archaudit:role";

@@ -2,7 +2,8 @@
 //! Fields are only ever added within a major `schema_version`.
 
 use super::{Report, Reporter};
-use crate::engine::{AccountInfo, CoverageGap, Severity};
+use crate::engine::suppress::SuppressionNote;
+use crate::engine::{AccountInfo, CoverageGap, Finding, Severity};
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -20,6 +21,17 @@ struct JsonReport<'a> {
     accounts: &'a [AccountInfo],
     findings: Vec<JsonFinding<'a>>,
     coverage_gaps: &'a [CoverageGap],
+    suppressed: Vec<JsonSuppressed<'a>>,
+    suppression_notes: &'a [SuppressionNote],
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +44,7 @@ struct Tool {
 struct Summary {
     findings: usize,
     by_severity: BySeverity,
+    suppressed: usize,
     accounts: usize,
     resources: usize,
     rules_run: usize,
@@ -66,6 +79,24 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
 }
 
+impl<'a> JsonFinding<'a> {
+    fn new(f: &'a Finding, report: &'a Report) -> Self {
+        JsonFinding {
+            rule_id: &f.rule_id,
+            rule_name: &f.rule_name,
+            title: report.rule(&f.rule_id).map_or("", |r| r.title.as_str()),
+            severity: f.severity,
+            account_id: &f.account_id,
+            account_name: &f.account_name,
+            account_role: &f.account_role,
+            region: &f.region,
+            resource: &f.resource,
+            message: &f.message,
+            fingerprint: &f.fingerprint,
+        }
+    }
+}
+
 impl Reporter for JsonReporter {
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let e = report.evaluation;
@@ -78,6 +109,7 @@ impl Reporter for JsonReporter {
             snapshot_generated_at: report.generated_at,
             summary: Summary {
                 findings: e.findings.len(),
+                suppressed: report.suppressed.len(),
                 by_severity: {
                     let count = |s: Severity| e.findings.iter().filter(|f| f.severity == s).count();
                     BySeverity {
@@ -100,21 +132,19 @@ impl Reporter for JsonReporter {
             findings: e
                 .findings
                 .iter()
-                .map(|f| JsonFinding {
-                    rule_id: &f.rule_id,
-                    rule_name: &f.rule_name,
-                    title: report.rule(&f.rule_id).map_or("", |r| r.title.as_str()),
-                    severity: f.severity,
-                    account_id: &f.account_id,
-                    account_name: &f.account_name,
-                    account_role: &f.account_role,
-                    region: &f.region,
-                    resource: &f.resource,
-                    message: &f.message,
-                    fingerprint: &f.fingerprint,
-                })
+                .map(|f| JsonFinding::new(f, report))
                 .collect(),
             coverage_gaps: &e.gaps,
+            suppressed: report
+                .suppressed
+                .iter()
+                .map(|s| JsonSuppressed {
+                    finding: JsonFinding::new(&s.finding, report),
+                    reason: &s.reason,
+                    expires: s.expires.as_deref(),
+                })
+                .collect(),
+            suppression_notes: report.notes,
         };
         serde_json::to_writer_pretty(&mut *out, &json)?;
         writeln!(out)?;

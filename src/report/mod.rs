@@ -9,7 +9,8 @@ pub use catalogue::{explain, markdown_table, render_catalogue, CatalogueFormat};
 pub use json::JsonReporter;
 pub use table::TableReporter;
 
-use crate::engine::{Evaluation, Rule, Severity};
+use crate::engine::suppress::SuppressionNote;
+use crate::engine::{Evaluation, Rule, Severity, Suppressed};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,6 +23,10 @@ pub struct Report<'a> {
     pub generated_at: &'a str,
     /// The `--fail-on` threshold; `None` never fails.
     pub fail_on: Option<Severity>,
+    /// Findings silenced by suppressions (not in `evaluation.findings`).
+    pub suppressed: &'a [Suppressed],
+    /// Expired and stale suppressions.
+    pub notes: &'a [SuppressionNote],
 }
 
 impl Report<'_> {

@@ -3,7 +3,8 @@
 //! writing to a terminal.
 
 use super::{Report, Reporter};
-use crate::engine::{Finding, Severity};
+use crate::engine::suppress::NoteKind;
+use crate::engine::{Finding, Severity, UNASSIGNED};
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use std::io::Write;
@@ -11,6 +12,8 @@ use std::io::Write;
 pub struct TableReporter {
     /// Colour and wrap to the terminal's width.
     pub terminal: bool,
+    /// List suppressed findings (they are always counted).
+    pub show_suppressed: bool,
 }
 
 impl TableReporter {
@@ -87,6 +90,59 @@ impl Reporter for TableReporter {
             writeln!(out, "{table}\n")?;
         }
 
+        if self.show_suppressed && !report.suppressed.is_empty() {
+            writeln!(out, "Suppressed findings")?;
+            let mut table = self.table(&["Severity", "Rule", "Account", "Resource", "Reason"]);
+            for s in report.suppressed {
+                let f = &s.finding;
+                let reason = match &s.expires {
+                    Some(date) => format!("{} (until {date})", s.reason),
+                    None => s.reason.clone(),
+                };
+                table.add_row(vec![
+                    self.severity(f.severity),
+                    Cell::new(format!("{} {}", f.rule_id, f.rule_name)),
+                    Cell::new(&f.account_id),
+                    Cell::new(&f.resource),
+                    Cell::new(reason),
+                ]);
+            }
+            writeln!(out, "{table}\n")?;
+        }
+
+        for note in report.notes {
+            let what = match note.kind {
+                NoteKind::Expired => format!(
+                    "expired on {} and no longer hides its {}",
+                    note.expires.as_deref().unwrap_or("?"),
+                    plural(note.matched, "finding")
+                ),
+                NoteKind::Stale => "matched no finding: remove it, or fix its match".to_string(),
+            };
+            writeln!(
+                out,
+                "Warning: suppression of {} at config line {} ({:?}) {what}.",
+                note.rule, note.line, note.reason
+            )?;
+        }
+        if !report.notes.is_empty() {
+            writeln!(out)?;
+        }
+
+        let unassigned: Vec<String> = e
+            .accounts
+            .iter()
+            .filter(|a| a.role == UNASSIGNED)
+            .map(|a| format!("{} ({})", a.name, a.id))
+            .collect();
+        if !unassigned.is_empty() {
+            writeln!(
+                out,
+                "Unassigned accounts (no architecture role; role-independent rules only): {}\n",
+                unassigned.join(", ")
+            )?;
+        }
+
         if !e.gaps.is_empty() {
             writeln!(
                 out,
@@ -134,9 +190,14 @@ impl Reporter for TableReporter {
                 counts.join(", ")
             )
         };
+        let suppressed = if report.suppressed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} suppressed)", report.suppressed.len())
+        };
         writeln!(
             out,
-            "{head} in {}; {} evaluated; {} run; {} of {} not evaluated.",
+            "{head}{suppressed} in {}; {} evaluated; {} run; {} of {} not evaluated.",
             plural(e.accounts.len(), "account"),
             plural(e.resources, "resource"),
             plural(e.rules_run, "rule"),
