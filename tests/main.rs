@@ -1,0 +1,9 @@
+//! The one integration-test binary (every extra binary links the crate again).
+
+mod catalogue;
+mod cli;
+mod config;
+mod org_fixtures;
+mod reports;
+mod rule_fixtures;
+mod util;

@@ -1,0 +1,112 @@
+//! The two bundled organizations: the reference as the architecture describes
+//! it (no finding), and as the reference Terraform really builds it plus planted
+//! drift (exactly the set listed next to the fixture, each with its reason).
+
+use crate::util::repo;
+use archaudit::config::Config;
+use archaudit::engine::{Catalogue, Evaluation};
+use archaudit::snapshot::load_snapshot;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    rule_id: String,
+    account_id: String,
+    resource: String,
+    why: String,
+}
+
+fn evaluate(path: &str) -> Evaluation {
+    let snapshot = load_snapshot(&repo(path)).unwrap();
+    let compiled = Catalogue::builtin().unwrap().compile().unwrap();
+    compiled
+        .evaluate(&snapshot, &Config::default().assign_roles(&snapshot))
+        .unwrap()
+}
+
+#[test]
+fn compliant_reference_has_no_finding_and_is_fully_evaluated() {
+    let evaluation = evaluate("fixtures/snapshots/reference-compliant.json");
+    let found: Vec<String> = evaluation
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}: {}",
+                f.rule_id, f.account_id, f.resource, f.message
+            )
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "unexpected findings:\n{}",
+        found.join("\n")
+    );
+    assert!(evaluation.gaps.is_empty(), "{:#?}", evaluation.gaps);
+    assert_eq!(evaluation.checks_not_evaluated, 0);
+    let roles: BTreeSet<&str> = evaluation
+        .accounts
+        .iter()
+        .map(|a| a.role.as_str())
+        .collect();
+    assert_eq!(
+        roles,
+        BTreeSet::from(["development", "management", "production", "shared"])
+    );
+    // Every rule of the catalogue was exercised by the compliant organization.
+    assert_eq!(
+        evaluation.rules_run,
+        Catalogue::builtin().unwrap().rules.len()
+    );
+}
+
+#[test]
+fn drifted_reference_has_exactly_the_listed_findings() {
+    let evaluation = evaluate("fixtures/snapshots/reference-drifted.json");
+    let text = std::fs::read_to_string(repo("fixtures/snapshots/reference-drifted.expected.json"))
+        .unwrap();
+    let expected: Vec<Expected> = serde_json::from_str(&text).unwrap();
+    for e in &expected {
+        assert!(
+            e.why.len() > 10,
+            "{} {}: say why it is expected",
+            e.rule_id,
+            e.resource
+        );
+    }
+    let want: BTreeSet<(&str, &str, &str)> = expected
+        .iter()
+        .map(|e| {
+            (
+                e.rule_id.as_str(),
+                e.account_id.as_str(),
+                e.resource.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        want.len(),
+        expected.len(),
+        "duplicate entries in the expected list"
+    );
+    let got: BTreeSet<(&str, &str, &str)> = evaluation
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.as_str(),
+                f.account_id.as_str(),
+                f.resource.as_str(),
+            )
+        })
+        .collect();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing (expected, not found): {missing:#?}\nextra (found, not expected): {extra:#?}"
+    );
+    assert!(evaluation.gaps.is_empty(), "{:#?}", evaluation.gaps);
+}

@@ -1,0 +1,51 @@
+//! Report output, pinned with insta snapshots (the tool version is redacted).
+
+use crate::util::repo;
+use archaudit::config::Config;
+use archaudit::engine::{Catalogue, Severity};
+use archaudit::report::{JsonReporter, Report, Reporter, TableReporter};
+use archaudit::snapshot::load_snapshot;
+
+fn render(path: &str, reporter: &mut dyn Reporter) -> String {
+    let snapshot = load_snapshot(&repo(path)).unwrap();
+    let catalogue = Catalogue::builtin().unwrap();
+    let evaluation = catalogue
+        .compile()
+        .unwrap()
+        .evaluate(&snapshot, &Config::default().assign_roles(&snapshot))
+        .unwrap();
+    let report = Report {
+        evaluation: &evaluation,
+        rules: &catalogue.rules,
+        generated_at: &snapshot.generated_at,
+        fail_on: Some(Severity::High),
+        suppressed: &[],
+        notes: &[],
+    };
+    let mut out = Vec::new();
+    reporter.emit(&mut out, &report).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn json_report_of_the_drifted_example() {
+    let json: serde_json::Value = serde_json::from_str(&render(
+        "fixtures/snapshots/reference-drifted.json",
+        &mut JsonReporter,
+    ))
+    .unwrap();
+    insta::assert_json_snapshot!("drifted-report", json, { ".tool.version" => "[version]" });
+}
+
+#[test]
+fn table_report_of_the_drifted_example() {
+    let table = render(
+        "fixtures/snapshots/reference-drifted.json",
+        &mut TableReporter {
+            terminal: false,
+            show_suppressed: false,
+        },
+    );
+    assert!(!table.contains('\u{1b}'), "no colour codes off a terminal");
+    insta::assert_snapshot!("drifted-table", table);
+}
