@@ -1,17 +1,21 @@
 //! Command-line definitions (clap) and the wiring of the stages:
 //! load snapshots -> compile rules -> evaluate -> report -> exit code.
 
-use crate::config::Config;
+use crate::aws::AwsOptions;
+use crate::collect::{Accounts, CallLog, CollectOptions, Regions};
+use crate::config::{is_account_id, is_iam_name, is_region, Config};
 use crate::engine::{suppress, Catalogue, Severity};
 use crate::report::{
     explain, render_catalogue, CatalogueFormat, JsonReporter, Report, Reporter, TableReporter,
 };
 use crate::snapshot::load_snapshots;
+use crate::snapshot::{save_snapshot, Snapshot};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Exit codes, as the design's CLI contract gives them.
 pub mod exit {
@@ -44,12 +48,68 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Collect every selected account and region through the AWS SDK, evaluate the rules, report
+    Audit(AuditArgs),
+    /// Collect a snapshot only (JSON, or zstd-compressed JSON when FILE ends in .zst)
+    Collect(CollectArgs),
     /// Evaluate the rules over saved snapshots, offline (several files: shards of one organization)
     Check(CheckArgs),
     /// List the rule catalogue
     Rules(RulesArgs),
     /// Show one rule's documentation: what it checks, why, how to fix it
     Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub collect: CollectionArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub rules: CatalogueArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub collect: CollectionArgs,
+    /// Where to write the snapshot (`.json`, or `.json.zst` compressed)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Config file (for its account list, regions, role name, concurrency)
+    /// [default: ./archaudit.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// What to read and how. Credentials come from the standard AWS chain.
+#[derive(Args, Debug)]
+pub struct CollectionArgs {
+    /// Read every active account of the organization (run from the management or a delegated administrator account)
+    #[arg(long, conflicts_with = "accounts")]
+    pub org: bool,
+    /// Read this account (repeatable); without --org or --account: the config's list, else the caller's own account
+    #[arg(long = "account", value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// Role assumed in each account but the caller's own [default: OrganizationAccountAccessRole]
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// External id for the assumed role
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Regions, comma-separated, or `all` for each account's enabled regions [default: all]
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Vec<String>,
+    /// Send every AWS call to this AWS-compatible endpoint (AWS_ENDPOINT_URL works too)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Service reads in flight at once, over the whole organization [default: 32]
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Log to stderr (-v: progress of each account and service, -vv: every AWS call)
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Args, Debug)]
@@ -168,6 +228,38 @@ impl FailOn {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Audit(args) => {
+            let config = args.rules.config()?;
+            let catalogue = args.rules.catalogue(&config)?;
+            let compiled = catalogue.compile()?;
+            let snapshot = collect(&args.collect, &config)?;
+            report(&snapshot, &config, &catalogue, &compiled, &args.report)
+        }
+        Command::Collect(args) => {
+            let config = match &args.config {
+                Some(path) => Config::load(path)?,
+                None => CatalogueArgs {
+                    rules_dir: Vec::new(),
+                    config: None,
+                }
+                .config()?,
+            };
+            let snapshot = collect(&args.collect, &config)?;
+            save_snapshot(&snapshot, &args.output)?;
+            let unread = snapshot
+                .accounts
+                .iter()
+                .flat_map(|a| &a.coverage)
+                .filter(|c| c.status != crate::snapshot::CoverageStatus::Ok)
+                .count();
+            eprintln!(
+                "wrote {}: {} accounts, {} resources, {unread} parts not read",
+                args.output.display(),
+                snapshot.accounts.len(),
+                snapshot.resource_count()
+            );
+            Ok(ExitCode::from(exit::OK))
+        }
         Command::Check(args) => check(args),
         Command::Rules(args) => {
             let catalogue = args.rules.catalogue(&args.rules.config()?)?;
@@ -202,8 +294,19 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let catalogue = args.rules.catalogue(&config)?;
     let compiled = catalogue.compile()?;
     let snapshot = load_snapshots(&args.snapshots)?;
-    let roles = config.assign_roles(&snapshot);
-    let mut evaluation = compiled.evaluate(&snapshot, &roles)?;
+    report(&snapshot, &config, &catalogue, &compiled, &args.report)
+}
+
+/// Evaluates, applies suppressions, writes the report; the exit code.
+fn report(
+    snapshot: &Snapshot,
+    config: &Config,
+    catalogue: &Catalogue,
+    compiled: &crate::engine::CompiledRules,
+    args: &ReportArgs,
+) -> Result<ExitCode> {
+    let roles = config.assign_roles(snapshot);
+    let mut evaluation = compiled.evaluate(snapshot, &roles)?;
     let today = jiff::Zoned::now().date();
     let outcome = suppress::apply(
         std::mem::take(&mut evaluation.findings),
@@ -215,20 +318,109 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         evaluation: &evaluation,
         rules: &catalogue.rules,
         generated_at: &snapshot.generated_at,
-        fail_on: args.report.fail_on.severity(),
+        fail_on: args.fail_on.severity(),
         suppressed: &outcome.suppressed,
         notes: &outcome.notes,
     };
-    emit(&args.report, &report)?;
-    Ok(ExitCode::from(
-        if args.report.strict && report.incomplete() {
-            exit::INCOMPLETE
-        } else if report.failed() {
-            exit::FINDINGS
-        } else {
-            exit::OK
+    emit(args, &report)?;
+    Ok(ExitCode::from(if args.strict && report.incomplete() {
+        exit::INCOMPLETE
+    } else if report.failed() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }))
+}
+
+/// Validates the collection flags (over the config's settings) into options.
+fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOptions> {
+    let c = &config.collect;
+    for id in &args.accounts {
+        if !is_account_id(id) {
+            bail!("--account {id:?} is not a 12-digit account id");
+        }
+    }
+    let accounts = if args.org {
+        Accounts::Organization
+    } else if !args.accounts.is_empty() {
+        Accounts::List(args.accounts.clone())
+    } else {
+        Accounts::List(c.accounts.clone())
+    };
+    let regions = if args.regions.is_empty() {
+        c.regions.clone().unwrap_or_default()
+    } else {
+        args.regions.clone()
+    };
+    let regions = if regions.is_empty() || regions.iter().any(|r| r == "all") {
+        if regions.len() > 1 {
+            bail!("--regions all cannot be combined with region names");
+        }
+        Regions::All
+    } else {
+        for r in &regions {
+            if r == crate::snapshot::GLOBAL_REGION || !is_region(r) {
+                bail!("--regions: {r:?} is not a region name (e.g. eu-central-1), or `all`");
+            }
+        }
+        Regions::List(regions)
+    };
+    let role_name = args
+        .role_name
+        .clone()
+        .or_else(|| c.role_name.clone())
+        .unwrap_or_else(|| AwsOptions::default().role_name);
+    if !is_iam_name(&role_name) {
+        bail!("--role-name {role_name:?} is not an IAM role name");
+    }
+    let concurrency = args.concurrency.or(c.concurrency).unwrap_or(32);
+    if !(1..=1024).contains(&concurrency) {
+        bail!("--concurrency {concurrency} is not between 1 and 1024");
+    }
+    Ok(CollectOptions {
+        aws: AwsOptions {
+            endpoint_url: args.endpoint_url.clone(),
+            role_name,
+            external_id: args.external_id.clone().or_else(|| c.external_id.clone()),
+            ..AwsOptions::default()
         },
-    ))
+        accounts,
+        regions,
+        concurrency,
+        progress: args.verbose == 0 && std::io::stderr().is_terminal(),
+    })
+}
+
+/// Runs a collection on a fresh tokio runtime.
+fn collect(args: &CollectionArgs, config: &Config) -> Result<Snapshot> {
+    let options = collect_options(args, config)?;
+    init_logging(args.verbose);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let log = Arc::new(CallLog::default());
+    let snapshot = runtime.block_on(crate::collect::collect(&options, log.clone()))?;
+    tracing::info!(
+        calls = log.calls(),
+        errors = log.errors(),
+        "collection done"
+    );
+    Ok(snapshot)
+}
+
+fn init_logging(verbose: u8) {
+    if verbose == 0 {
+        return;
+    }
+    let filter = match verbose {
+        1 => "archaudit=info",
+        _ => "archaudit=debug,aws_smithy_runtime=debug,aws_config=debug",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .try_init();
 }
 
 /// Writes the report to `--output` or standard output.

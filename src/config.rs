@@ -3,6 +3,12 @@
 //! file, the line and the key.
 //!
 //! ```toml
+//! accounts = ["571293840655", "318465720941"]  # audited without --org (flags win)
+//! regions = ["eu-central-1", "us-east-1"]        # or ["all"]: the enabled regions
+//! role_name = "OrganizationAccountAccessRole"
+//! external_id = "archaudit"
+//! concurrency = 32
+//!
 //! [roles]
 //! tag_key = "archaudit:role"             # accounts tagged with it get its value (default)
 //! accounts = { "571293840655" = "production" }   # by account id (wins over everything)
@@ -44,9 +50,21 @@ pub const ROLE_TAG: &str = "archaudit:role";
 pub struct Config {
     /// Where it was read from, for messages.
     pub path: Option<PathBuf>,
+    pub collect: CollectSettings,
     pub roles: RoleMapping,
     pub rules: RuleSelection,
     pub suppressions: Vec<Suppression>,
+}
+
+/// Collection settings; the matching flags win over them.
+#[derive(Debug, Clone, Default)]
+pub struct CollectSettings {
+    pub accounts: Vec<String>,
+    /// `["all"]` means the enabled regions.
+    pub regions: Option<Vec<String>>,
+    pub role_name: Option<String>,
+    pub external_id: Option<String>,
+    pub concurrency: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +115,12 @@ pub struct Suppression {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    #[serde(default)]
+    accounts: Vec<Spanned<String>>,
+    regions: Option<Vec<Spanned<String>>>,
+    role_name: Option<Spanned<String>>,
+    external_id: Option<Spanned<String>>,
+    concurrency: Option<Spanned<i64>>,
     #[serde(default)]
     roles: RawRoles,
     #[serde(default)]
@@ -186,11 +210,20 @@ fn is_role_name(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn is_account_id(s: &str) -> bool {
+/// IAM role names: 1-64 of letters, digits and `+=,.@_-`.
+pub fn is_iam_name(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// A 12-digit AWS account id.
+pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_region(s: &str) -> bool {
+/// A region name such as `eu-central-1`, or `global`.
+pub fn is_region(s: &str) -> bool {
     s == crate::snapshot::GLOBAL_REGION
         || (s.split('-').count() >= 3
             && s.bytes()
@@ -214,6 +247,61 @@ impl Config {
             let line = e.span().map(|s| src.line(s.start)).unwrap_or(1);
             anyhow!("{origin}:{line}: {}", e.message().trim_end())
         })?;
+
+        let mut collect = CollectSettings::default();
+        for id in raw.accounts {
+            if !is_account_id(id.get_ref()) {
+                return Err(src.error(
+                    &id,
+                    "accounts",
+                    format!("{:?} is not a 12-digit account id", id.get_ref()),
+                ));
+            }
+            collect.accounts.push(id.into_inner());
+        }
+        if let Some(regions) = raw.regions {
+            let mut list = Vec::new();
+            for r in regions {
+                if r.get_ref() != "all"
+                    && (r.get_ref() == crate::snapshot::GLOBAL_REGION || !is_region(r.get_ref()))
+                {
+                    return Err(src.error(
+                        &r,
+                        "regions",
+                        format!("{:?} is not a region name (or `all`)", r.get_ref()),
+                    ));
+                }
+                list.push(r.into_inner());
+            }
+            collect.regions = Some(list);
+        }
+        if let Some(name) = raw.role_name {
+            if !is_iam_name(name.get_ref()) {
+                return Err(src.error(
+                    &name,
+                    "role_name",
+                    format!("{:?} is not an IAM role name", name.get_ref()),
+                ));
+            }
+            collect.role_name = Some(name.into_inner());
+        }
+        if let Some(id) = raw.external_id {
+            if id.get_ref().trim().is_empty() {
+                return Err(src.error(&id, "external_id", "must not be empty"));
+            }
+            collect.external_id = Some(id.into_inner());
+        }
+        if let Some(n) = raw.concurrency {
+            let value = *n.get_ref();
+            if !(1..=1024).contains(&value) {
+                return Err(src.error(
+                    &n,
+                    "concurrency",
+                    format!("{value} is not between 1 and 1024"),
+                ));
+            }
+            collect.concurrency = Some(value as usize);
+        }
 
         let mut roles = RoleMapping::default();
         if let Some(tag_key) = raw.roles.tag_key {
@@ -360,6 +448,7 @@ impl Config {
 
         Ok(Config {
             path: None,
+            collect,
             roles,
             rules,
             suppressions,

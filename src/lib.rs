@@ -4,7 +4,9 @@
 //! Floors (a module only uses what stands below it): `cli` > `report` > `engine`
 //! > `config` / `snapshot`.
 
+pub mod aws;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod engine;
 pub mod report;

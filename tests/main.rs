@@ -3,6 +3,7 @@
 mod catalogue;
 mod cli;
 mod config;
+mod live;
 mod org_fixtures;
 mod reports;
 mod rule_fixtures;

@@ -76,9 +76,13 @@ pub const SERVICES: &[(&str, bool)] = &[
     ("amp", false),
     ("dynamodb", false),
     ("ec2", false),
+    // Client VPN endpoints (in the ec2 section), read and covered apart.
+    ("ec2-client-vpn", false),
     ("ecr", false),
     ("efs", false),
     ("eks", false),
+    // EKS add-ons (inside each cluster), read and covered apart.
+    ("eks-addons", false),
     ("elbv2", false),
     ("grafana", false),
     ("iam", true),

@@ -44,11 +44,44 @@ pub fn parse_snapshot(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     Ok(snapshot)
 }
 
-/// Reads one snapshot file.
+/// The first bytes of a zstd frame.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Largest decompressed snapshot accepted (untrusted input: no zip bombs).
+const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
+
+/// Reads one snapshot file, JSON or zstd-compressed JSON (by content, not name).
 pub fn load_snapshot(path: &Path) -> Result<Snapshot> {
     let bytes =
         std::fs::read(path).with_context(|| format!("{}: cannot read snapshot", path.display()))?;
-    parse_snapshot(&bytes, &path.display().to_string())
+    let origin = path.display().to_string();
+    if bytes.starts_with(&ZSTD_MAGIC) {
+        let json =
+            decompress(&bytes).with_context(|| format!("{origin}: corrupt zstd snapshot"))?;
+        return parse_snapshot(&json, &origin);
+    }
+    parse_snapshot(&bytes, &origin)
+}
+
+fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    zstd::stream::read::Decoder::new(bytes)?
+        .take(MAX_SNAPSHOT_BYTES)
+        .read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Writes a snapshot as pretty JSON, zstd-compressed when the name ends in `.zst`.
+pub fn save_snapshot(snapshot: &Snapshot, path: &Path) -> Result<()> {
+    let json = to_json(snapshot)?;
+    let bytes = if path.extension().is_some_and(|e| e == "zst") {
+        zstd::encode_all(json.as_bytes(), 9)?
+    } else {
+        json.into_bytes()
+    };
+    std::fs::write(path, bytes)
+        .with_context(|| format!("{}: cannot write snapshot", path.display()))
 }
 
 /// Merges snapshots of one organization (shards). An account present in two

@@ -214,6 +214,10 @@ macro_rules! section {
             pub fn normalize(&mut self) {
                 $(crate::snapshot::sort_by_key(&mut self.$field, |r| r.arn.clone());)+
             }
+            /// Adds another region's resources.
+            pub fn extend(&mut self, other: Self) {
+                $(self.$field.extend(other.$field);)+
+            }
         }
     };
 }

@@ -1,0 +1,105 @@
+//! ACM: certificates of every key type and status (ListCertificates filters by
+//! default to RSA_1024/RSA_2048), each one's details (DescribeCertificate: full
+//! SAN list, expiry, renewal eligibility, what uses it) and tags
+//! (ListTagsForCertificate). A certificate deleted between the calls is left out.
+
+use super::{call, client, for_each_concurrent, rfc3339, tags_from, Scope};
+use crate::aws::{error_code, CallError};
+use crate::snapshot::{Acm, Certificate};
+use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
+use aws_sdk_acm::Client;
+
+/// The error code of a certificate that no longer exists.
+const NOT_FOUND: &str = "ResourceNotFoundException";
+
+pub(crate) async fn collect(scope: &Scope) -> Result<Acm, CallError> {
+    let acm = client!(aws_sdk_acm, scope);
+    read(&acm, scope).await
+}
+
+async fn read(acm: &Client, scope: &Scope) -> Result<Acm, CallError> {
+    let summaries = acm
+        .list_certificates()
+        .set_certificate_statuses(Some(
+            CertificateStatus::values()
+                .iter()
+                .map(|s| CertificateStatus::from(*s))
+                .collect(),
+        ))
+        .includes(
+            Filters::builder()
+                .set_key_types(Some(
+                    KeyAlgorithm::values()
+                        .iter()
+                        .map(|k| KeyAlgorithm::from(*k))
+                        .collect(),
+                ))
+                .build(),
+        )
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(call)?;
+    let arns: Vec<String> = summaries
+        .iter()
+        .filter_map(|s| s.certificate_arn().map(str::to_string))
+        .collect();
+    let certificates = for_each_concurrent(arns, |arn| certificate(acm, scope, arn)).await?;
+    Ok(Acm {
+        certificates: certificates.into_iter().flatten().collect(),
+    })
+}
+
+/// `None` when the certificate no longer exists.
+async fn certificate(
+    acm: &Client,
+    scope: &Scope,
+    arn: String,
+) -> Result<Option<Certificate>, CallError> {
+    let described = match acm
+        .describe_certificate()
+        .certificate_arn(&arn)
+        .send()
+        .await
+    {
+        Ok(out) => out,
+        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
+        Err(e) => return Err(call(e)),
+    };
+    let Some(c) = described.certificate() else {
+        return Ok(None);
+    };
+    let tags = match acm
+        .list_tags_for_certificate()
+        .certificate_arn(&arn)
+        .send()
+        .await
+    {
+        Ok(out) => tags_from(out.tags(), |t| (Some(t.key()), t.value())),
+        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
+        Err(e) => return Err(call(e)),
+    };
+    Ok(Some(Certificate {
+        region: scope.region.clone(),
+        domain_name: c.domain_name().unwrap_or_default().to_string(),
+        subject_alternative_names: c.subject_alternative_names().to_vec(),
+        status: c
+            .status()
+            .map(|s| s.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        cert_type: c
+            .r#type()
+            .map(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        not_after: c.not_after().and_then(rfc3339),
+        renewal_eligibility: c.renewal_eligibility().map(|r| r.as_str().to_string()),
+        key_algorithm: c.key_algorithm().map(|k| k.as_str().to_string()),
+        in_use_by: c.in_use_by().to_vec(),
+        tags,
+        arn,
+    }))
+}

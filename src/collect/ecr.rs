@@ -1,0 +1,105 @@
+//! ECR: repositories (DescribeRepositories gives scan-on-push, mutability and
+//! encryption), their lifecycle and repository policies, and the region's
+//! registry scanning configuration.
+
+use super::{call, client, for_each_concurrent, Scope};
+use crate::aws::{error_code, CallError};
+use crate::snapshot::{Ecr, Registry, RegistryScanningRule, Repository};
+
+pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
+    let ecr = client!(aws_sdk_ecr, scope);
+    let repos: Vec<_> = ecr
+        .describe_repositories()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .map_err(call)?;
+
+    let repositories = for_each_concurrent(repos, |r| {
+        let ecr = ecr.clone();
+        async move {
+            let name = r.repository_name().unwrap_or_default().to_string();
+            let lifecycle = ecr
+                .get_lifecycle_policy()
+                .repository_name(&name)
+                .send()
+                .await;
+            let has_lifecycle_policy = match lifecycle {
+                Ok(_) => true,
+                Err(e) if error_code(&e) == Some("LifecyclePolicyNotFoundException") => false,
+                Err(e) => return Err(call(e)),
+            };
+            let policy = match ecr
+                .get_repository_policy()
+                .repository_name(&name)
+                .send()
+                .await
+            {
+                Ok(out) => out.policy_text().and_then(|t| serde_json::from_str(t).ok()),
+                Err(e) if error_code(&e) == Some("RepositoryPolicyNotFoundException") => None,
+                Err(e) => return Err(call(e)),
+            };
+            let encryption = r.encryption_configuration();
+            Ok(Repository {
+                arn: r.repository_arn().unwrap_or_default().to_string(),
+                region: scope.region.clone(),
+                uri: r.repository_uri().unwrap_or_default().to_string(),
+                image_tag_mutability: r
+                    .image_tag_mutability()
+                    .map_or("MUTABLE", |m| m.as_str())
+                    .to_string(),
+                scan_on_push: r
+                    .image_scanning_configuration()
+                    .is_some_and(|c| c.scan_on_push()),
+                encryption_type: encryption
+                    .map_or("AES256", |e| e.encryption_type().as_str())
+                    .to_string(),
+                kms_key: encryption.and_then(|e| e.kms_key()).map(str::to_string),
+                has_lifecycle_policy,
+                policy,
+                tags: Default::default(),
+                name,
+            })
+        }
+    })
+    .await?;
+
+    let scanning = ecr
+        .get_registry_scanning_configuration()
+        .send()
+        .await
+        .map_err(call)?;
+    let registries = scanning
+        .scanning_configuration()
+        .map(|c| Registry {
+            arn: format!(
+                "arn:{}:ecr:{}:{}:registry",
+                scope.partition, scope.region, scope.account_id
+            ),
+            region: scope.region.clone(),
+            scan_type: c.scan_type().map_or("BASIC", |t| t.as_str()).to_string(),
+            scanning_rules: c
+                .rules()
+                .iter()
+                .map(|rule| RegistryScanningRule {
+                    scan_frequency: rule.scan_frequency().as_str().to_string(),
+                    filters: rule
+                        .repository_filters()
+                        .iter()
+                        .map(|f| f.filter().to_string())
+                        .collect(),
+                })
+                .collect(),
+        })
+        .into_iter()
+        .collect();
+
+    Ok(Ecr {
+        registries,
+        repositories,
+    })
+}

@@ -1,0 +1,98 @@
+//! EFS: file systems (DescribeFileSystems, which carries their tags), each one's
+//! mount targets (DescribeMountTargets) and backup policy (DescribeBackupPolicy).
+//!
+//! `PolicyNotFound` from DescribeBackupPolicy means no backup policy was ever set,
+//! so the default is in effect: automatic backups are off (`Some(false)`). A file
+//! system deleted between the calls is left out.
+
+use super::{call, client, for_each_concurrent, tags_from, Scope};
+use crate::aws::{error_code, CallError};
+use crate::snapshot::{Efs, FileSystem, MountTarget};
+use aws_sdk_efs::types::{FileSystemDescription, Status};
+use aws_sdk_efs::Client;
+
+pub(crate) async fn collect(scope: &Scope) -> Result<Efs, CallError> {
+    let efs = client!(aws_sdk_efs, scope);
+    read(&efs, scope).await
+}
+
+async fn read(efs: &Client, scope: &Scope) -> Result<Efs, CallError> {
+    let described = efs
+        .describe_file_systems()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(call)?;
+    let file_systems = for_each_concurrent(described, |fs| file_system(efs, scope, fs)).await?;
+    Ok(Efs {
+        file_systems: file_systems.into_iter().flatten().collect(),
+    })
+}
+
+/// `None` when the file system no longer exists.
+async fn file_system(
+    efs: &Client,
+    scope: &Scope,
+    fs: FileSystemDescription,
+) -> Result<Option<FileSystem>, CallError> {
+    let id = fs.file_system_id().to_string();
+    let mount_targets = match efs
+        .describe_mount_targets()
+        .file_system_id(&id)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(targets) => targets,
+        Err(e) if error_code(&e) == Some("FileSystemNotFound") => return Ok(None),
+        Err(e) => return Err(call(e)),
+    };
+    let backup_enabled = match efs
+        .describe_backup_policy()
+        .file_system_id(&id)
+        .send()
+        .await
+    {
+        Ok(out) => out.backup_policy().and_then(|p| match p.status() {
+            Status::Enabled | Status::Enabling => Some(true),
+            Status::Disabled | Status::Disabling => Some(false),
+            _ => None,
+        }),
+        Err(e) if error_code(&e) == Some("PolicyNotFound") => Some(false),
+        Err(e) if error_code(&e) == Some("FileSystemNotFound") => return Ok(None),
+        Err(e) => return Err(call(e)),
+    };
+    Ok(Some(FileSystem {
+        arn: fs.file_system_arn().map(str::to_string).unwrap_or_else(|| {
+            format!(
+                "arn:{}:elasticfilesystem:{}:{}:file-system/{id}",
+                scope.partition,
+                scope.region,
+                Some(fs.owner_id())
+                    .filter(|o| !o.is_empty())
+                    .unwrap_or(&scope.account_id)
+            )
+        }),
+        region: scope.region.clone(),
+        name: fs.name().filter(|n| !n.is_empty()).map(str::to_string),
+        encrypted: fs.encrypted().unwrap_or(false),
+        kms_key_id: fs.kms_key_id().map(str::to_string),
+        performance_mode: Some(fs.performance_mode().as_str().to_string()),
+        throughput_mode: fs.throughput_mode().map(|m| m.as_str().to_string()),
+        backup_enabled,
+        mount_targets: mount_targets
+            .iter()
+            .map(|m| MountTarget {
+                id: m.mount_target_id().to_string(),
+                subnet_id: m.subnet_id().to_string(),
+                availability_zone: m.availability_zone_name().unwrap_or_default().to_string(),
+            })
+            .collect(),
+        tags: tags_from(fs.tags(), |t| (Some(t.key()), Some(t.value()))),
+        id,
+    }))
+}
