@@ -9,3 +9,4 @@ pub mod config;
 pub mod engine;
 pub mod report;
 pub mod snapshot;
+pub mod terraform;

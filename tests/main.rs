@@ -6,4 +6,5 @@ mod config;
 mod org_fixtures;
 mod reports;
 mod rule_fixtures;
+mod sarif;
 mod util;
