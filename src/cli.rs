@@ -6,10 +6,12 @@ use crate::collect::{Accounts, CallLog, CollectOptions, Regions};
 use crate::config::{is_account_id, is_iam_name, is_region, Config};
 use crate::engine::{suppress, Catalogue, Severity};
 use crate::report::{
-    explain, render_catalogue, CatalogueFormat, JsonReporter, Report, Reporter, TableReporter,
+    explain, render_catalogue, sarif_category, CatalogueFormat, JsonReporter, MarkdownReporter,
+    Report, Reporter, SarifReporter, TableReporter,
 };
 use crate::snapshot::load_snapshots;
 use crate::snapshot::{save_snapshot, Snapshot};
+use crate::terraform::Locations;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -140,6 +142,17 @@ pub struct ReportArgs {
     /// List suppressed findings in the table too (they are always counted, and always in JSON)
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Terraform root directory (repeatable): SARIF and Markdown put each finding on the
+    /// `resource` block that declares it (needs --tfstate)
+    #[arg(long, value_name = "DIR", requires = "tfstate")]
+    pub tf_dir: Vec<PathBuf>,
+    /// Terraform state file (v4) of those roots (repeatable); resources in no state are reported as unmanaged
+    #[arg(long, value_name = "FILE")]
+    pub tfstate: Vec<PathBuf>,
+    /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
+    /// [default: archaudit/<organization id>/]
+    #[arg(long, value_name = "NAME")]
+    pub category: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -201,6 +214,10 @@ pub enum Format {
     Table,
     /// The documented JSON report (docs/json-report.md)
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning
+    Sarif,
+    /// Markdown for a job summary or a pull-request comment
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -305,6 +322,7 @@ fn report(
     compiled: &crate::engine::CompiledRules,
     args: &ReportArgs,
 ) -> Result<ExitCode> {
+    let locations = terraform_locations(args)?;
     let roles = config.assign_roles(snapshot);
     let mut evaluation = compiled.evaluate(snapshot, &roles)?;
     let today = jiff::Zoned::now().date();
@@ -321,8 +339,13 @@ fn report(
         fail_on: args.fail_on.severity(),
         suppressed: &outcome.suppressed,
         notes: &outcome.notes,
+        locations: locations.as_ref(),
     };
-    emit(args, &report)?;
+    let category = args
+        .category
+        .clone()
+        .unwrap_or_else(|| default_category(snapshot));
+    emit(args, &report, &category)?;
     Ok(ExitCode::from(if args.strict && report.incomplete() {
         exit::INCOMPLETE
     } else if report.failed() {
@@ -423,8 +446,33 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
+/// Where Terraform declares each resource, when `--tfstate` is given.
+fn terraform_locations(args: &ReportArgs) -> Result<Option<Locations>> {
+    if args.tfstate.is_empty() {
+        return Ok(None);
+    }
+    let root = std::env::current_dir().context("cannot read the current directory")?;
+    let locations = Locations::load(&args.tfstate, &args.tf_dir, &root)?;
+    for state in locations.unresolved_states() {
+        eprintln!(
+            "warning: no --tf-dir declares the resources of state {state}: its findings point at the rule files"
+        );
+    }
+    Ok(Some(locations))
+}
+
+/// `archaudit/<organization id>/`, else a name for the audited accounts.
+fn default_category(snapshot: &crate::snapshot::Snapshot) -> String {
+    let scope = match (&snapshot.organization, snapshot.accounts.as_slice()) {
+        (Some(org), _) => org.id.clone(),
+        (None, [one]) => one.account.id.clone(),
+        (None, _) => "accounts".to_string(),
+    };
+    sarif_category(&scope)
+}
+
 /// Writes the report to `--output` or standard output.
-fn emit(args: &ReportArgs, report: &Report) -> Result<()> {
+fn emit(args: &ReportArgs, report: &Report, category: &str) -> Result<()> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let mut reporter: Box<dyn Reporter> = match args.format {
         Format::Table => Box::new(TableReporter {
@@ -432,6 +480,8 @@ fn emit(args: &ReportArgs, report: &Report) -> Result<()> {
             show_suppressed: args.show_suppressed,
         }),
         Format::Json => Box::new(JsonReporter),
+        Format::Sarif => Box::new(SarifReporter::new(category)),
+        Format::Markdown => Box::new(MarkdownReporter),
     };
     match &args.output {
         Some(path) => {

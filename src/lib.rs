@@ -11,3 +11,4 @@ pub mod config;
 pub mod engine;
 pub mod report;
 pub mod snapshot;
+pub mod terraform;

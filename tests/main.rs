@@ -7,4 +7,5 @@ mod live;
 mod org_fixtures;
 mod reports;
 mod rule_fixtures;
+mod sarif;
 mod util;

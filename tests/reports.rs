@@ -21,6 +21,7 @@ fn render(path: &str, reporter: &mut dyn Reporter) -> String {
         fail_on: Some(Severity::High),
         suppressed: &[],
         notes: &[],
+        locations: None,
     };
     let mut out = Vec::new();
     reporter.emit(&mut out, &report).unwrap();

@@ -3,10 +3,14 @@
 
 mod catalogue;
 mod json;
+mod markdown;
+mod sarif;
 mod table;
 
 pub use catalogue::{explain, markdown_table, render_catalogue, CatalogueFormat};
 pub use json::JsonReporter;
+pub use markdown::MarkdownReporter;
+pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
 pub use table::TableReporter;
 
 use crate::engine::suppress::SuppressionNote;
@@ -27,6 +31,9 @@ pub struct Report<'a> {
     pub suppressed: &'a [Suppressed],
     /// Expired and stale suppressions.
     pub notes: &'a [SuppressionNote],
+    /// Where Terraform declares each resource (`--tf-dir`, `--tfstate`); `None`
+    /// without Terraform.
+    pub locations: Option<&'a crate::terraform::Locations>,
 }
 
 impl Report<'_> {

@@ -1,0 +1,348 @@
+//! Terraform: which live resources Terraform manages, and the block that
+//! declares each, so a report can put a finding on the line a person edits.
+//!
+//! [`state`] reads v4 state files (resources, instances, ARNs); [`source`]
+//! scans `.tf` files for `resource` and `module` blocks; [`Locations`] joins
+//! the two: a finding's ARN -> state instance -> address -> file and lines.
+//! Only `arn`, `id` and `name` attributes of the state are ever kept.
+
+pub mod source;
+pub mod state;
+
+pub use source::{repo_relative_uri, SourceLocation, Sources};
+pub use state::{load_state, parse_state, State};
+
+use anyhow::{Context, Result};
+use source::Resolved;
+use state::Mode;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Where a finding's resource is declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// In a state, and declared by this block (a local module's block, or the
+    /// call of a module whose code is not in the repository).
+    Declared(SourceLocation),
+    /// In a state, but no `--tf-dir` holds its block.
+    Managed { address: String },
+    /// In no state: created outside Terraform (or by a state not given).
+    Unmanaged,
+    /// Not something Terraform declares: the account itself
+    /// (`arn:aws:iam::<id>:root`) or a resource that is not an ARN.
+    NotAResource,
+}
+
+/// One managed resource instance of a state.
+#[derive(Debug, Clone)]
+struct Entry {
+    address: String,
+    kind: String,
+    state: usize,
+    location: Option<SourceLocation>,
+}
+
+/// The accounts and regions a state's ARNs show it manages resources in.
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    accounts: BTreeSet<String>,
+    regions: BTreeSet<String>,
+}
+
+/// States joined with their source: answers "where is this ARN declared?".
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    entries: Vec<Entry>,
+    by_arn: HashMap<String, usize>,
+    /// Instances without an `arn` attribute, by `id` and by `name`: (type, value).
+    by_ident: HashMap<(String, String), Vec<usize>>,
+    scopes: Vec<Scope>,
+    /// Origins of states no scanned directory declares (with `--tf-dir` given).
+    unresolved: Vec<String>,
+}
+
+/// The parts of an ARN: (service, region, account, resource).
+fn arn_parts(arn: &str) -> Option<(&str, &str, &str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let _partition = parts.next()?;
+    let service = parts.next()?;
+    let region = parts.next()?;
+    let account = parts.next()?;
+    let resource = parts.next()?;
+    (!service.is_empty() && !resource.is_empty()).then_some((service, region, account, resource))
+}
+
+/// Terraform resource types that a kind of ARN (service, resource type) can
+/// belong to, for matching state instances that have no `arn` attribute by
+/// their `id` or `name`.
+const TYPES_BY_ARN_KIND: &[(&str, &str, &[&str])] = &[
+    ("dynamodb", "table", &["aws_dynamodb_table"]),
+    ("ec2", "instance", &["aws_instance"]),
+    ("ec2", "launch-template", &["aws_launch_template"]),
+    ("ec2", "security-group", &["aws_security_group"]),
+    ("ec2", "subnet", &["aws_subnet"]),
+    ("ec2", "vpc", &["aws_vpc"]),
+    ("ecr", "repository", &["aws_ecr_repository"]),
+    ("eks", "cluster", &["aws_eks_cluster"]),
+    ("elasticfilesystem", "file-system", &["aws_efs_file_system"]),
+    ("iam", "role", &["aws_iam_role"]),
+    ("iam", "user", &["aws_iam_user"]),
+    ("kms", "key", &["aws_kms_key"]),
+    ("logs", "log-group", &["aws_cloudwatch_log_group"]),
+    ("rds", "cluster", &["aws_rds_cluster"]),
+    ("rds", "db", &["aws_db_instance"]),
+    ("s3", "", &["aws_s3_bucket"]),
+    ("ssm", "parameter", &["aws_ssm_parameter"]),
+    (
+        "wafv2",
+        "regional",
+        &[
+            "aws_wafv2_web_acl",
+            "aws_wafv2_ip_set",
+            "aws_wafv2_rule_group",
+        ],
+    ),
+];
+
+/// The Terraform types and the identifier values an ARN may be known by.
+fn ident_candidates(arn: &str) -> Option<(&'static [&'static str], Vec<String>)> {
+    let (service, _, _, resource) = arn_parts(arn)?;
+    let (rtype, rest) = match resource.find(['/', ':']) {
+        Some(i) => (&resource[..i], &resource[i + 1..]),
+        None if service == "s3" => ("", resource),
+        None => (resource, ""),
+    };
+    let types = TYPES_BY_ARN_KIND
+        .iter()
+        .find(|(s, t, _)| *s == service && *t == rtype)?
+        .2;
+    let rest = rest.strip_suffix(":*").unwrap_or(rest);
+    let mut values = vec![rest.to_string()];
+    match service {
+        // `role/path/Name`: the name is the last segment.
+        "iam" => values.extend(rest.rsplit('/').next().map(str::to_string)),
+        // `regional/webacl/Name/uuid`: the id is the uuid, the name before it.
+        "wafv2" => values.extend(rest.split('/').skip(1).map(str::to_string)),
+        // `parameter/a/b` is the parameter `/a/b`; `parameter/a` is `a`.
+        "ssm" => values.push(format!("/{rest}")),
+        _ => {}
+    }
+    values.retain(|v| !v.is_empty());
+    values.dedup();
+    Some((types, values))
+}
+
+impl Locations {
+    /// Reads local state files and scans the Terraform directories. Relative
+    /// paths are relative to `repo_root`, which uris are made relative to.
+    pub fn load(states: &[PathBuf], tf_dirs: &[PathBuf], repo_root: &Path) -> Result<Locations> {
+        let states = states
+            .iter()
+            .map(|p| {
+                let bytes = std::fs::read(repo_root.join(p))
+                    .with_context(|| format!("{}: cannot read Terraform state", p.display()))?;
+                parse_state(&bytes, &p.display().to_string())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let sources = Sources::scan(tf_dirs, repo_root)?;
+        Ok(Locations::new(&states, &sources))
+    }
+
+    /// Joins states with scanned sources. Each state is matched to the scanned
+    /// directory that declares the most of its resources (its root module);
+    /// a state no directory declares leaves its resources [`Located::Managed`].
+    pub fn new(states: &[State], sources: &Sources) -> Locations {
+        let mut out = Locations::default();
+        let candidates = sources.candidates();
+        for (index, state) in states.iter().enumerate() {
+            let managed: Vec<_> = state
+                .resources
+                .iter()
+                .filter(|r| r.mode == Mode::Managed)
+                .collect();
+            let root = candidates
+                .iter()
+                .map(|dir| {
+                    let score = managed
+                        .iter()
+                        .filter(|r| {
+                            sources
+                                .resolve(dir, &r.module_names(), &r.kind, &r.name)
+                                .is_some()
+                        })
+                        .count();
+                    (score, *dir)
+                })
+                // `max_by_key` keeps the last of equals: fold to keep the first.
+                .fold(None::<(usize, &Path)>, |best, (score, dir)| match best {
+                    Some((s, _)) if s >= score => best,
+                    _ => Some((score, dir)),
+                })
+                .filter(|(score, _)| *score > 0)
+                .map(|(_, dir)| dir);
+            if root.is_none() && !candidates.is_empty() && !managed.is_empty() {
+                out.unresolved.push(state.origin.clone());
+            }
+
+            let mut scope = Scope::default();
+            for r in managed {
+                let resolved =
+                    root.and_then(|dir| sources.resolve(dir, &r.module_names(), &r.kind, &r.name));
+                let block = match resolved {
+                    Some(Resolved::Resource(b) | Resolved::ModuleCall(b)) => Some(b),
+                    None => None,
+                };
+                for instance in &r.instances {
+                    let address = r.address(instance);
+                    let entry = out.entries.len();
+                    out.entries.push(Entry {
+                        location: block.map(|b| SourceLocation {
+                            uri: b.uri.clone(),
+                            start_line: b.start_line,
+                            end_line: b.end_line,
+                            address: address.clone(),
+                        }),
+                        address,
+                        kind: r.kind.clone(),
+                        state: index,
+                    });
+                    let arn = instance
+                        .arn
+                        .as_deref()
+                        .or(instance.id.as_deref().filter(|id| arn_parts(id).is_some()));
+                    if let Some(arn) = arn {
+                        if let Some((_, region, account, _)) = arn_parts(arn) {
+                            if !account.is_empty() {
+                                scope.accounts.insert(account.to_string());
+                            }
+                            if !region.is_empty() {
+                                scope.regions.insert(region.to_string());
+                            }
+                        }
+                        out.by_arn.entry(arn.to_string()).or_insert(entry);
+                    } else {
+                        for value in [&instance.id, &instance.name].into_iter().flatten() {
+                            out.by_ident
+                                .entry((r.kind.clone(), value.clone()))
+                                .or_default()
+                                .push(entry);
+                        }
+                    }
+                }
+            }
+            out.scopes.push(scope);
+        }
+        out
+    }
+
+    /// Where the resource of a finding in `account_id` is declared.
+    pub fn locate(&self, account_id: &str, resource_arn: &str) -> Located {
+        let Some((service, region, _, resource)) = arn_parts(resource_arn) else {
+            return Located::NotAResource;
+        };
+        if service == "iam" && resource == "root" {
+            return Located::NotAResource;
+        }
+        let entry = self
+            .by_arn
+            .get(resource_arn)
+            .copied()
+            .or_else(|| self.by_identifier(account_id, region, resource_arn));
+        match entry.map(|i| &self.entries[i]) {
+            Some(Entry {
+                location: Some(location),
+                ..
+            }) => Located::Declared(location.clone()),
+            Some(entry) => Located::Managed {
+                address: entry.address.clone(),
+            },
+            None => Located::Unmanaged,
+        }
+    }
+
+    /// The one instance without an `arn` whose `id` or `name` names the
+    /// resource, in a state that manages this account and region. Ambiguity
+    /// matches nothing: a wrong location is worse than none.
+    fn by_identifier(&self, account_id: &str, region: &str, arn: &str) -> Option<usize> {
+        let (types, values) = ident_candidates(arn)?;
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        for kind in types {
+            for value in &values {
+                let Some(entries) = self.by_ident.get(&(kind.to_string(), value.clone())) else {
+                    continue;
+                };
+                for &i in entries {
+                    let scope = &self.scopes[self.entries[i].state];
+                    let account_ok =
+                        scope.accounts.is_empty() || scope.accounts.contains(account_id);
+                    let region_ok = region.is_empty()
+                        || scope.regions.is_empty()
+                        || scope.regions.contains(region);
+                    if account_ok && region_ok && self.entries[i].kind == *kind {
+                        found.insert(i);
+                    }
+                }
+            }
+        }
+        (found.len() == 1).then(|| *found.first().expect("one element"))
+    }
+
+    /// States given with `--tf-dir` whose resources no scanned directory
+    /// declares (a wrong or missing `--tf-dir`): worth a warning.
+    pub fn unresolved_states(&self) -> &[String] {
+        &self.unresolved
+    }
+
+    /// Managed resource instances known.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifier_candidates_follow_the_arn_kind() {
+        let (types, values) =
+            ident_candidates("arn:aws:ssm:eu-central-1:1:parameter/edp/nexus/pw").unwrap();
+        assert_eq!(types, &["aws_ssm_parameter"]);
+        assert_eq!(values, vec!["edp/nexus/pw", "/edp/nexus/pw"]);
+        let (_, values) =
+            ident_candidates("arn:aws:wafv2:eu-central-1:1:regional/webacl/ExternalACL/2b7c1e44")
+                .unwrap();
+        assert_eq!(
+            values,
+            vec!["webacl/ExternalACL/2b7c1e44", "ExternalACL", "2b7c1e44"]
+        );
+        let (types, values) = ident_candidates("arn:aws:s3:::my-bucket").unwrap();
+        assert_eq!(types, &["aws_s3_bucket"]);
+        assert_eq!(values, vec!["my-bucket"]);
+        let (_, values) = ident_candidates("arn:aws:rds:eu-central-1:1:db:nexus-db").unwrap();
+        assert_eq!(values, vec!["nexus-db"]);
+        assert!(ident_candidates("arn:aws:sqs:eu-central-1:1:queue").is_none());
+        assert!(arn_parts("not-an-arn").is_none());
+    }
+
+    #[test]
+    fn account_root_and_non_arns_are_not_resources() {
+        let locations = Locations::default();
+        assert_eq!(
+            locations.locate("1", "arn:aws:iam::571293840655:root"),
+            Located::NotAResource
+        );
+        assert_eq!(locations.locate("1", "organization"), Located::NotAResource);
+        assert_eq!(
+            locations.locate("1", "arn:aws:eks:eu-central-1:1:cluster/x"),
+            Located::Unmanaged
+        );
+    }
+}
