@@ -10,6 +10,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::fmt;
 use std::time::Duration;
@@ -177,12 +178,11 @@ where
             class: ErrorClass::Unreachable,
             message: "the call timed out".to_string(),
         },
-        SdkError::DispatchFailure(d) => CallError {
+        // Credential failures (an assumed role that was refused) arrive here too:
+        // the whole source chain names the cause.
+        SdkError::DispatchFailure(_) => CallError {
             class: ErrorClass::Unreachable,
-            message: format!(
-                "could not reach the endpoint: {:?}",
-                d.as_connector_error().map(|c| c.to_string())
-            ),
+            message: format!("{}", DisplayErrorContext(err)),
         },
         SdkError::ResponseError(r) => {
             let status = r.raw().status().as_u16();
@@ -194,7 +194,7 @@ where
         }
         other => CallError {
             class: ErrorClass::Other,
-            message: other.to_string(),
+            message: format!("{}", DisplayErrorContext(other)),
         },
     }
 }

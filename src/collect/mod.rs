@@ -278,11 +278,18 @@ fn region_tasks(scope: Scope) -> Vec<BoxFuture<'static, TaskResult>> {
             let scope = scope.clone();
             Box::pin(async move {
                 let clusters = eks::collect(&scope).await;
-                let names: Vec<String> = match &clusters {
-                    Ok(d) => d.clusters.iter().map(|c| c.name.clone()).collect(),
-                    Err(_) => Vec::new(),
+                // Without the cluster list the add-ons were not read either.
+                let addons = match &clusters {
+                    Ok(d) => {
+                        let names: Vec<String> =
+                            d.clusters.iter().map(|c| c.name.clone()).collect();
+                        eks::collect_addons(&scope, &names).await
+                    }
+                    Err(e) => Err(CallError {
+                        class: e.class,
+                        message: format!("clusters could not be listed: {}", e.message),
+                    }),
                 };
-                let addons = eks::collect_addons(&scope, &names).await;
                 let clusters = match (clusters, &addons) {
                     (Ok(mut d), Ok(by_cluster)) => {
                         for c in &mut d.clusters {
