@@ -71,7 +71,6 @@ fn tags(tags: Option<&HashMap<String, String>>) -> Tags {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::{CallLog, Recorder};
 
     use aws_sdk_amp::error::ErrorMetadata;
     use aws_sdk_amp::operation::describe_workspace::{
@@ -87,13 +86,7 @@ mod tests {
         "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: "111122223333".to_string(),
-            region: "eu-central-1".to_string(),
-            partition: "aws".to_string(),
-            recorder: Recorder(std::sync::Arc::new(CallLog::default())),
-        }
+        Scope::for_test("111122223333", "eu-central-1")
     }
 
     /// A client answering from `rules` (first match wins, reusable), without retries.

@@ -393,7 +393,7 @@ mod tests {
     //! aws-smithy-mocks instead.
 
     use super::*;
-    use crate::collect::Recorder;
+
     use crate::snapshot::ErrorClass;
     use aws_sdk_ec2::operation::describe_client_vpn_endpoints::DescribeClientVpnEndpointsOutput;
     use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
@@ -415,13 +415,7 @@ mod tests {
     const ENDPOINT: &str = "cvpn-endpoint-0a1b2c3d4e5f60718";
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: ACCOUNT.to_string(),
-            region: REGION.to_string(),
-            partition: "aws".to_string(),
-            recorder: Recorder(Default::default()),
-        }
+        Scope::for_test(ACCOUNT, REGION)
     }
 
     /// A client answered by `rules` (the service crates' `test-util` feature,

@@ -209,7 +209,7 @@ mod tests {
     //! drive `read` through aws-smithy-mocks instead.
 
     use super::*;
-    use crate::collect::Recorder;
+
     use crate::snapshot::ErrorClass;
     use aws_sdk_eks::operation::describe_addon::{DescribeAddonError, DescribeAddonOutput};
     use aws_sdk_eks::operation::describe_cluster::DescribeClusterOutput;
@@ -228,13 +228,7 @@ mod tests {
     const CLUSTER: &str = "krci-dev";
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: ACCOUNT.to_string(),
-            region: REGION.to_string(),
-            partition: "aws".to_string(),
-            recorder: Recorder(Default::default()),
-        }
+        Scope::for_test(ACCOUNT, REGION)
     }
 
     /// A client answered by `rules` (the service crates' `test-util` feature,

@@ -207,7 +207,7 @@ fn action(a: &types::Action) -> ListenerAction {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::{CallLog, Recorder};
+
     use crate::snapshot::ErrorClass;
     use aws_sdk_elasticloadbalancingv2::error::ErrorMetadata;
     use aws_sdk_elasticloadbalancingv2::operation::describe_listeners::DescribeListenersOutput;
@@ -237,13 +237,7 @@ mod tests {
     const TG: &str = "arn:aws:elasticloadbalancing:eu-central-1:111122223333:targetgroup/krci-ingress/6d0ecf831eec9f09";
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: "111122223333".to_string(),
-            region: "eu-central-1".to_string(),
-            partition: "aws".to_string(),
-            recorder: Recorder(std::sync::Arc::new(CallLog::default())),
-        }
+        Scope::for_test("111122223333", "eu-central-1")
     }
 
     /// A client answering from `rules` (first match wins, reusable), without retries.

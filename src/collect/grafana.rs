@@ -63,7 +63,7 @@ fn workspace(w: &WorkspaceSummary, scope: &Scope) -> GrafanaWorkspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::{CallLog, Recorder};
+
     use crate::snapshot::{ErrorClass, Tags};
 
     use aws_sdk_grafana::operation::list_workspaces::ListWorkspacesOutput;
@@ -77,13 +77,7 @@ mod tests {
     use aws_smithy_types::DateTime;
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: "111122223333".to_string(),
-            region: "eu-central-1".to_string(),
-            partition: "aws".to_string(),
-            recorder: Recorder(std::sync::Arc::new(CallLog::default())),
-        }
+        Scope::for_test("111122223333", "eu-central-1")
     }
 
     /// A client answering from `rules` (first match wins, reusable), without retries.

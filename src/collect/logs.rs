@@ -59,19 +59,13 @@ async fn read(scope: &Scope, logs: &Client) -> Result<Logs, CallError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::Recorder;
+
     use aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput;
     use aws_sdk_cloudwatchlogs::types::LogGroup as SdkLogGroup;
     use aws_smithy_mocks::{mock, MockResponseInterceptor, RuleMode};
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: "111122223333".into(),
-            region: "eu-central-1".into(),
-            partition: "aws".into(),
-            recorder: Recorder(Default::default()),
-        }
+        Scope::for_test("111122223333", "eu-central-1")
     }
 
     #[tokio::test]

@@ -688,3 +688,17 @@ macro_rules! mocked_client {
 }
 #[cfg(test)]
 pub(crate) use mocked_client;
+
+#[cfg(test)]
+impl Scope {
+    /// A scope for unit tests with mocked clients: no endpoint, a fresh call log.
+    pub(crate) fn for_test(account_id: &str, region: &str) -> Scope {
+        Scope {
+            config: SdkConfig::builder().build(),
+            account_id: account_id.to_string(),
+            region: region.to_string(),
+            partition: "aws".to_string(),
+            recorder: Recorder(Arc::default()),
+        }
+    }
+}

@@ -99,7 +99,7 @@ fn cluster(c: &types::DbCluster, region: &str) -> DbCluster {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::{CallLog, Recorder};
+
     use crate::snapshot::{ErrorClass, Tags};
 
     use aws_sdk_rds::error::ErrorMetadata;
@@ -118,13 +118,7 @@ mod tests {
         "arn:aws:secretsmanager:eu-central-1:111122223333:secret:rds!cluster-0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e-AbCdEf";
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: "111122223333".to_string(),
-            region: "eu-central-1".to_string(),
-            partition: "aws".to_string(),
-            recorder: Recorder(std::sync::Arc::new(CallLog::default())),
-        }
+        Scope::for_test("111122223333", "eu-central-1")
     }
 
     /// A client answering from `rules` (first match wins, reusable), without retries.

@@ -193,7 +193,7 @@ fn location_region(constraint: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::Recorder;
+
     use crate::snapshot::ErrorClass;
     use aws_sdk_s3::error::ErrorMetadata;
     use aws_sdk_s3::operation::get_bucket_encryption::{
@@ -228,13 +228,7 @@ mod tests {
     const GONE: &str = "tmp-deleted";
 
     fn scope() -> Scope {
-        Scope {
-            config: SdkConfig::builder().build(),
-            account_id: "111122223333".into(),
-            region: "global".into(),
-            partition: "aws".into(),
-            recorder: Recorder(Default::default()),
-        }
+        Scope::for_test("111122223333", "global")
     }
 
     /// A client answering from `rules`, first match wins (no `test-util` feature needed).

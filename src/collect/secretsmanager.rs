@@ -63,20 +63,14 @@ fn rotation_days(rules: &RotationRulesType) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::Recorder;
+
     use aws_sdk_secretsmanager::operation::list_secrets::ListSecretsOutput;
     use aws_sdk_secretsmanager::types::{SecretListEntry, Tag};
     use aws_smithy_mocks::{mock, MockResponseInterceptor, RuleMode};
     use aws_smithy_types::DateTime;
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: "111122223333".into(),
-            region: "eu-central-1".into(),
-            partition: "aws".into(),
-            recorder: Recorder(Default::default()),
-        }
+        Scope::for_test("111122223333", "eu-central-1")
     }
 
     #[tokio::test]

@@ -54,20 +54,14 @@ fn parameter_arn(scope: &Scope, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::Recorder;
+
     use aws_sdk_ssm::operation::describe_parameters::DescribeParametersOutput;
     use aws_sdk_ssm::types::{ParameterMetadata, ParameterTier, ParameterType};
     use aws_smithy_mocks::{mock, Rule};
     use aws_smithy_types::DateTime;
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: "111122223333".into(),
-            region: "eu-central-1".into(),
-            partition: "aws".into(),
-            recorder: Recorder(Default::default()),
-        }
+        Scope::for_test("111122223333", "eu-central-1")
     }
 
     /// A client answering from `rules`, first match wins (no `test-util` feature needed).

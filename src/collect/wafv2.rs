@@ -278,7 +278,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::{CallLog, Recorder};
 
     use aws_sdk_wafv2::error::ErrorMetadata;
     use aws_sdk_wafv2::operation::get_logging_configuration::{
@@ -319,13 +318,7 @@ mod tests {
     const ALB3: &str = "arn:aws:elasticloadbalancing:eu-central-1:111122223333:loadbalancer/app/krci-public/0e1f2a3b4c5d6e7f";
 
     fn scope() -> Scope {
-        Scope {
-            config: aws_config::SdkConfig::builder().build(),
-            account_id: ACCOUNT.to_string(),
-            region: "eu-central-1".to_string(),
-            partition: "aws".to_string(),
-            recorder: Recorder(std::sync::Arc::new(CallLog::default())),
-        }
+        Scope::for_test(ACCOUNT, "eu-central-1")
     }
 
     /// A client answering from `rules` (first match wins, reusable), without retries.
