@@ -98,6 +98,23 @@ pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
         .build()
 }
 
+/// GetBucketLocation's answer as a region: empty is us-east-1, `EU` eu-west-1.
+pub fn bucket_region(constraint: Option<&str>) -> String {
+    match constraint {
+        None | Some("") => "us-east-1".to_string(),
+        Some("EU") => "eu-west-1".to_string(),
+        Some(region) => region.to_string(),
+    }
+}
+
+/// An S3 client for `config`: path-style addressing (which a custom endpoint
+/// needs and AWS accepts) and no retries of foreign answers.
+pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(true)
+        .retry_classifier(NoRetryOnForeignAnswer)
+}
+
 /// An SDK error, classified. The message carries the code and the service's
 /// message, never credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]

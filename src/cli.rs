@@ -11,7 +11,8 @@ use crate::report::{
 };
 use crate::snapshot::load_snapshots;
 use crate::snapshot::{save_snapshot, Snapshot};
-use crate::terraform::Locations;
+use crate::terraform::remote::{fetch_s3, is_s3_uri};
+use crate::terraform::{parse_state, Locations, Sources};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -146,8 +147,9 @@ pub struct ReportArgs {
     /// `resource` block that declares it (needs --tfstate)
     #[arg(long, value_name = "DIR", requires = "tfstate")]
     pub tf_dir: Vec<PathBuf>,
-    /// Terraform state file (v4) of those roots (repeatable); resources in no state are reported as unmanaged
-    #[arg(long, value_name = "FILE")]
+    /// Terraform state (v4) of those roots: a file or s3://BUCKET/KEY (repeatable); resources
+    /// in no state are reported as unmanaged
+    #[arg(long, value_name = "FILE|S3-URI")]
     pub tfstate: Vec<PathBuf>,
     /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
     /// [default: archaudit/<organization id>/]
@@ -249,8 +251,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let config = args.rules.config()?;
             let catalogue = args.rules.catalogue(&config)?;
             let compiled = catalogue.compile()?;
+            // States are read first: a bad one fails before a long collection.
+            let aws = collect_options(&args.collect, &config)?.aws;
+            let locations = terraform_locations(&args.report, &aws)?;
             let snapshot = collect(&args.collect, &config)?;
-            report(&snapshot, &config, &catalogue, &compiled, &args.report)
+            report(
+                &snapshot,
+                &config,
+                &catalogue,
+                &compiled,
+                &args.report,
+                locations.as_ref(),
+            )
         }
         Command::Collect(args) => {
             let config = match &args.config {
@@ -311,7 +323,15 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let catalogue = args.rules.catalogue(&config)?;
     let compiled = catalogue.compile()?;
     let snapshot = load_snapshots(&args.snapshots)?;
-    report(&snapshot, &config, &catalogue, &compiled, &args.report)
+    let locations = terraform_locations(&args.report, &AwsOptions::default())?;
+    report(
+        &snapshot,
+        &config,
+        &catalogue,
+        &compiled,
+        &args.report,
+        locations.as_ref(),
+    )
 }
 
 /// Evaluates, applies suppressions, writes the report; the exit code.
@@ -321,8 +341,8 @@ fn report(
     catalogue: &Catalogue,
     compiled: &crate::engine::CompiledRules,
     args: &ReportArgs,
+    locations: Option<&Locations>,
 ) -> Result<ExitCode> {
-    let locations = terraform_locations(args)?;
     let roles = config.assign_roles(snapshot);
     let mut evaluation = compiled.evaluate(snapshot, &roles)?;
     let today = jiff::Zoned::now().date();
@@ -339,7 +359,7 @@ fn report(
         fail_on: args.fail_on.severity(),
         suppressed: &outcome.suppressed,
         notes: &outcome.notes,
-        locations: locations.as_ref(),
+        locations,
     };
     let category = args
         .category
@@ -446,13 +466,47 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
-/// Where Terraform declares each resource, when `--tfstate` is given.
-fn terraform_locations(args: &ReportArgs) -> Result<Option<Locations>> {
+/// Where Terraform declares each resource, when `--tfstate` is given. States
+/// named `s3://bucket/key` are read through the S3 API with `aws`.
+fn terraform_locations(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Locations>> {
     if args.tfstate.is_empty() {
         return Ok(None);
     }
     let root = std::env::current_dir().context("cannot read the current directory")?;
-    let locations = Locations::load(&args.tfstate, &args.tf_dir, &root)?;
+    let remote: Vec<String> = args
+        .tfstate
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| is_s3_uri(p))
+        .collect();
+    let fetched = if remote.is_empty() {
+        Vec::new()
+    } else {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        runtime.block_on(async {
+            let config = crate::aws::base_config(aws).await;
+            let mut out = Vec::new();
+            for uri in &remote {
+                out.push(parse_state(&fetch_s3(uri, &config).await?, uri)?);
+            }
+            anyhow::Ok(out)
+        })?
+    };
+    let mut states = fetched;
+    for path in args
+        .tfstate
+        .iter()
+        .filter(|p| !is_s3_uri(&p.to_string_lossy()))
+    {
+        let bytes = std::fs::read(root.join(path))
+            .with_context(|| format!("{}: cannot read Terraform state", path.display()))?;
+        states.push(parse_state(&bytes, &path.display().to_string())?);
+    }
+    let sources = Sources::scan(&args.tf_dir, &root)?;
+    let locations = Locations::new(&states, &sources);
     for state in locations.unresolved_states() {
         eprintln!(
             "warning: no --tf-dir declares the resources of state {state}: its findings point at the rule files"

@@ -26,10 +26,8 @@ pub(crate) async fn collect(scope: &Scope) -> Result<S3, CallError> {
 
 /// Path-style addressing, which a custom endpoint (moto, MinIO) needs and AWS accepts.
 fn s3_client(config: &SdkConfig, scope: &Scope) -> Client {
-    let conf = aws_sdk_s3::config::Builder::from(config)
-        .force_path_style(true)
+    let conf = crate::aws::s3_client(config)
         .interceptor(scope.recorder.clone())
-        .retry_classifier(crate::aws::NoRetryOnForeignAnswer)
         .build();
     Client::from_conf(conf)
 }
@@ -56,7 +54,7 @@ async fn read(
         let region = match b.bucket_region().filter(|r| !r.is_empty()) {
             Some(r) => r.to_string(),
             None => match list.get_bucket_location().bucket(&name).send().await {
-                Ok(out) => location_region(out.location_constraint().map(|c| c.as_str())),
+                Ok(out) => crate::aws::bucket_region(out.location_constraint().map(|c| c.as_str())),
                 Err(e) if error_code(&e) == Some("NoSuchBucket") => return Ok(None),
                 Err(e) => return Err(call(e)),
             },
@@ -179,15 +177,6 @@ async fn bucket(
             tags_from(t.tag_set(), |t| (Some(t.key()), Some(t.value())))
         }),
     })
-}
-
-/// GetBucketLocation's answer as a region: empty is us-east-1, `EU` eu-west-1.
-fn location_region(constraint: Option<&str>) -> String {
-    match constraint {
-        None | Some("") => "us-east-1".to_string(),
-        Some("EU") => "eu-west-1".to_string(),
-        Some(region) => region.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -455,9 +444,12 @@ mod tests {
 
     #[test]
     fn location_constraints_name_regions() {
-        assert_eq!(location_region(None), "us-east-1");
-        assert_eq!(location_region(Some("")), "us-east-1");
-        assert_eq!(location_region(Some("EU")), "eu-west-1");
-        assert_eq!(location_region(Some("ap-southeast-2")), "ap-southeast-2");
+        assert_eq!(crate::aws::bucket_region(None), "us-east-1");
+        assert_eq!(crate::aws::bucket_region(Some("")), "us-east-1");
+        assert_eq!(crate::aws::bucket_region(Some("EU")), "eu-west-1");
+        assert_eq!(
+            crate::aws::bucket_region(Some("ap-southeast-2")),
+            "ap-southeast-2"
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 mod audit;
 mod faults;
+mod tfstate;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -170,13 +171,31 @@ impl Endpoint {
         self.dir.path().join(name)
     }
 
-    /// Runs archaudit against this endpoint with test credentials only.
+    /// Runs archaudit against this endpoint (`--endpoint-url`) with test credentials only.
     pub fn archaudit(&self, args: &[&str]) -> (i32, String, String) {
-        run_archaudit(&self.url, args)
+        let mut args = args.to_vec();
+        args.extend(["--endpoint-url", &self.url]);
+        run_archaudit(&self.url, &args)
+    }
+
+    /// Stores a local file as an S3 object in a new bucket (through boto3, like the seed).
+    pub fn put_object(&self, bucket: &str, key: &str, file: &Path) {
+        let script = "import boto3, sys\n\
+            s3 = boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id='testing',\n\
+                aws_secret_access_key='testing', region_name='eu-central-1')\n\
+            s3.create_bucket(Bucket=sys.argv[2], CreateBucketConfiguration={'LocationConstraint': 'eu-central-1'})\n\
+            s3.put_object(Bucket=sys.argv[2], Key=sys.argv[3], Body=open(sys.argv[4], 'rb').read())\n";
+        let status = Command::new(venv().join("bin/python"))
+            .args(["-c", script, &self.url, bucket, key])
+            .arg(file)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.clear_calls();
     }
 }
 
-/// Runs the binary with a clean AWS environment pointed at `url`.
+/// Runs the binary with a clean AWS environment whose `AWS_ENDPOINT_URL` is `url`.
 pub fn run_archaudit(url: &str, args: &[&str]) -> (i32, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_archaudit"));
     for (key, _) in std::env::vars_os() {
@@ -186,7 +205,7 @@ pub fn run_archaudit(url: &str, args: &[&str]) -> (i32, String, String) {
     }
     let out = cmd
         .args(args)
-        .args(["--endpoint-url", url])
+        .env("AWS_ENDPOINT_URL", url)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "eu-central-1")

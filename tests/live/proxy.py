@@ -111,7 +111,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(status, hdrs, out)
 
         upstream = http.client.HTTPConnection(self.server.upstream_host, self.server.upstream_port, timeout=120)
-        fwd = {k: v for k, v in headers.original if k.lower() not in ("host", "connection", "accept-encoding")}
+        fwd = {k: v for k, v in headers.original if k.lower() not in ("host", "connection", "accept-encoding", "expect")}
         fwd["Host"] = f"{self.server.upstream_host}:{self.server.upstream_port}"
         upstream.request(self.command, self.path, body=body, headers=fwd)
         resp = upstream.getresponse()
