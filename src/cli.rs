@@ -171,17 +171,7 @@ pub struct CatalogueArgs {
 impl CatalogueArgs {
     /// The config given, else `./archaudit.toml` if present, else none.
     pub fn config(&self) -> Result<Config> {
-        match &self.config {
-            Some(path) => Config::load(path),
-            None => {
-                let default = PathBuf::from("archaudit.toml");
-                if default.is_file() {
-                    Config::load(&default)
-                } else {
-                    Ok(Config::default())
-                }
-            }
-        }
+        load_config(self.config.as_deref())
     }
 
     /// The catalogue with the user's rules added and the config's selection applied.
@@ -251,10 +241,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let config = args.rules.config()?;
             let catalogue = args.rules.catalogue(&config)?;
             let compiled = catalogue.compile()?;
+            let options = collect_options(&args.collect, &config)?;
             // States are read first: a bad one fails before a long collection.
-            let aws = collect_options(&args.collect, &config)?.aws;
-            let locations = terraform_locations(&args.report, &aws)?;
-            let snapshot = collect(&args.collect, &config)?;
+            let locations = terraform_locations(&args.report, &options.aws)?;
+            let snapshot = collect(&options, args.collect.verbose)?;
             report(
                 &snapshot,
                 &config,
@@ -265,15 +255,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             )
         }
         Command::Collect(args) => {
-            let config = match &args.config {
-                Some(path) => Config::load(path)?,
-                None => CatalogueArgs {
-                    rules_dir: Vec::new(),
-                    config: None,
-                }
-                .config()?,
-            };
-            let snapshot = collect(&args.collect, &config)?;
+            let config = load_config(args.config.as_deref())?;
+            let options = collect_options(&args.collect, &config)?;
+            let snapshot = collect(&options, args.collect.verbose)?;
             save_snapshot(&snapshot, &args.output)?;
             let unread = snapshot
                 .accounts
@@ -434,16 +418,30 @@ fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOpti
     })
 }
 
+/// `path`, else `./archaudit.toml` if present, else the default config.
+fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
+    match path {
+        Some(path) => Config::load(path),
+        None => {
+            let default = std::path::Path::new("archaudit.toml");
+            if default.is_file() {
+                Config::load(default)
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
 /// Runs a collection on a fresh tokio runtime.
-fn collect(args: &CollectionArgs, config: &Config) -> Result<Snapshot> {
-    let options = collect_options(args, config)?;
-    init_logging(args.verbose);
+fn collect(options: &CollectOptions, verbose: u8) -> Result<Snapshot> {
+    init_logging(verbose);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let log = Arc::new(CallLog::default());
-    let snapshot = runtime.block_on(crate::collect::collect(&options, log.clone()))?;
+    let snapshot = runtime.block_on(crate::collect::collect(options, log.clone()))?;
     tracing::info!(
         calls = log.calls(),
         errors = log.errors(),
