@@ -354,3 +354,63 @@ fn audit_reports_the_seeded_drift_like_check_on_the_collected_snapshot() {
         crate::util::archaudit(&["check", snapshot.to_str().unwrap(), "--format", "json"]);
     assert_eq!(findings(&offline), found);
 }
+
+#[test]
+fn all_regions_are_read_with_the_endpoint_from_the_environment() {
+    let endpoint = Endpoint::start();
+    let seeded = endpoint.seed(0);
+    let out = endpoint.path("regions.json");
+    // No --endpoint-url: AWS_ENDPOINT_URL (set by run_archaudit) must be honoured.
+    let (code, _, stderr) = super::run_archaudit(
+        &endpoint.url,
+        &[
+            "collect",
+            "--account",
+            &seeded.management,
+            "--regions",
+            "all",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let snap = read_snapshot(&out);
+    let a = account(&snap, &seeded.management);
+    let regions: BTreeSet<&str> = a["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        regions.len() > 10 && regions.contains("eu-central-1") && regions.contains("us-east-1"),
+        "{regions:?}"
+    );
+    for region in &regions {
+        assert_eq!(coverage(a, region, "ecr")["status"], "ok", "{region}");
+    }
+    // Global services once per account; the state bucket was seeded in eu-central-1.
+    assert_eq!(
+        a["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["service"] == "iam")
+            .count(),
+        1
+    );
+    assert_eq!(
+        named(
+            &a["s3"]["buckets"],
+            "name",
+            &format!("terraform-states-{}", seeded.management)
+        )["region"],
+        "eu-central-1"
+    );
+    let ops: BTreeSet<String> = endpoint
+        .calls()
+        .iter()
+        .filter_map(|c| c["operation"].as_str().map(str::to_string))
+        .collect();
+    assert!(ops.contains("DescribeRegions"), "{ops:?}");
+}
