@@ -4,9 +4,12 @@
 use crate::aws::AwsOptions;
 use crate::collect::{Accounts, CallLog, CollectOptions, Regions};
 use crate::config::{is_account_id, is_iam_name, is_region, Config};
-use crate::engine::{suppress, Catalogue, Severity};
+use crate::drift::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
+use crate::engine::suppress::SuppressionNote;
+use crate::engine::{suppress, Catalogue, CompiledRules, Evaluation, Severity, Suppressed};
 use crate::report::{
-    explain, render_catalogue, sarif_category, CatalogueFormat, JsonReporter, MarkdownReporter,
+    explain, render_catalogue, sarif_category, write_diff_json, write_diff_markdown,
+    write_diff_table, Baseline, CatalogueFormat, DiffReport, JsonReporter, MarkdownReporter,
     Report, Reporter, SarifReporter, TableReporter,
 };
 use crate::snapshot::load_snapshots;
@@ -16,7 +19,7 @@ use crate::terraform::{parse_state, Locations, Sources};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -57,6 +60,9 @@ pub enum Command {
     Collect(CollectArgs),
     /// Evaluate the rules over saved snapshots, offline (several files: shards of one organization)
     Check(CheckArgs),
+    /// What changed between two runs: resources added, removed and changed field by field, and
+    /// findings new, updated, unchanged and resolved
+    Diff(DiffArgs),
     /// List the rule catalogue
     Rules(RulesArgs),
     /// Show one rule's documentation: what it checks, why, how to fix it
@@ -127,6 +133,47 @@ pub struct CheckArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier run: a snapshot (`.json`, `.json.zst`) or an archaudit JSON report
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later run, in the same forms. Resources are compared when both are snapshots;
+    /// findings always
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Report format (SARIF carries `baselineState`, with resolved findings as `absent`)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding of NEW has this severity or above
+    /// [default: high; none when --fail-on-new is given]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Exit 1 when a finding new in NEW has this severity or above
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on_new: Option<FailOn>,
+    /// Exit 3 when NEW is incomplete (something could not be read)
+    #[arg(long)]
+    pub strict: bool,
+    /// SARIF category (`automationDetails.id`) [default: archaudit/<organization id>/]
+    #[arg(long, value_name = "NAME")]
+    pub category: Option<String>,
+    #[command(flatten)]
+    pub rules: CatalogueArgs,
+}
+
+/// The `--fail-on` threshold: the flag, else `high` unless `--fail-on-new` gates instead.
+fn fail_on(fail_on: Option<FailOn>, fail_on_new: Option<FailOn>) -> Option<Severity> {
+    match (fail_on, fail_on_new) {
+        (Some(f), _) => f.severity(),
+        (None, Some(_)) => None,
+        (None, None) => Some(Severity::High),
+    }
+}
+
+#[derive(Args, Debug)]
 pub struct ReportArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -135,8 +182,18 @@ pub struct ReportArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit 1 when a finding of this severity or above exists
-    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    /// [default: high; none when --fail-on-new is given]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// An earlier run to compare with: a snapshot (evaluated again with today's rules and
+    /// config) or an archaudit JSON report. Each finding is marked new, updated or unchanged,
+    /// and the baseline's findings no longer found are listed as resolved
+    #[arg(long, value_name = "SNAPSHOT|REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// Exit 1 when a finding that is new since --baseline has this severity or above
+    /// (the baseline's findings do not fail the run)
+    #[arg(long, value_enum, value_name = "SEVERITY", requires = "baseline")]
+    pub fail_on_new: Option<FailOn>,
     /// Exit 3 when the audit is incomplete (something could not be read, so some rules were not evaluated)
     #[arg(long)]
     pub strict: bool,
@@ -244,14 +301,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let options = collect_options(&args.collect, &config)?;
             // States are read first: a bad one fails before a long collection.
             let locations = terraform_locations(&args.report, &options.aws)?;
+            let baseline = load_baseline(&args.report)?;
             let snapshot = collect(&options, args.collect.verbose)?;
             report(
-                &snapshot,
+                snapshot,
                 &config,
                 &catalogue,
                 &compiled,
                 &args.report,
                 locations.as_ref(),
+                baseline,
             )
         }
         Command::Collect(args) => {
@@ -274,6 +333,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::from(exit::OK))
         }
         Command::Check(args) => check(args),
+        Command::Diff(args) => diff(args),
         Command::Rules(args) => {
             let catalogue = args.rules.catalogue(&args.rules.config()?)?;
             let mut out = std::io::stdout().lock();
@@ -308,58 +368,193 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let compiled = catalogue.compile()?;
     let snapshot = load_snapshots(&args.snapshots)?;
     let locations = terraform_locations(&args.report, &AwsOptions::default())?;
+    let baseline = load_baseline(&args.report)?;
     report(
-        &snapshot,
+        snapshot,
         &config,
         &catalogue,
         &compiled,
         &args.report,
         locations.as_ref(),
+        baseline,
     )
 }
 
-/// Evaluates, applies suppressions, writes the report; the exit code.
+/// One run's findings: evaluated, with suppressions applied.
+struct Run {
+    generated_at: String,
+    evaluation: Evaluation,
+    suppressed: Vec<Suppressed>,
+    notes: Vec<SuppressionNote>,
+    snapshot: Option<Snapshot>,
+}
+
+impl Run {
+    fn evaluate(snapshot: Snapshot, config: &Config, compiled: &CompiledRules) -> Result<Run> {
+        let roles = config.assign_roles(&snapshot);
+        let mut evaluation = compiled.evaluate(&snapshot, &roles)?;
+        let today = jiff::Zoned::now().date();
+        let outcome = suppress::apply(
+            std::mem::take(&mut evaluation.findings),
+            &config.suppressions,
+            today,
+        );
+        evaluation.findings = outcome.findings;
+        Ok(Run {
+            generated_at: snapshot.generated_at.clone(),
+            evaluation,
+            suppressed: outcome.suppressed,
+            notes: outcome.notes,
+            snapshot: Some(snapshot),
+        })
+    }
+
+    /// A snapshot (evaluated now) or a JSON report (its findings as they were).
+    fn load(path: &Path, config: &Config, compiled: &CompiledRules) -> Result<Run> {
+        Run::from_input(read_input(path)?, config, compiled)
+    }
+
+    fn from_input(input: Input, config: &Config, compiled: &CompiledRules) -> Result<Run> {
+        match input {
+            Input::Snapshot(snapshot) => Run::evaluate(snapshot, config, compiled),
+            Input::Report(run) => Ok(Run {
+                generated_at: run.generated_at,
+                evaluation: run.evaluation,
+                suppressed: run.suppressed,
+                notes: Vec::new(),
+                snapshot: None,
+            }),
+        }
+    }
+
+    fn findings(&self) -> RunFindings {
+        RunFindings::new(&self.evaluation, &self.suppressed)
+    }
+}
+
+/// Evaluates, applies suppressions, compares with `--baseline`, writes the
+/// report; the exit code.
 fn report(
-    snapshot: &Snapshot,
+    snapshot: Snapshot,
     config: &Config,
     catalogue: &Catalogue,
-    compiled: &crate::engine::CompiledRules,
+    compiled: &CompiledRules,
     args: &ReportArgs,
     locations: Option<&Locations>,
+    baseline: Option<(String, Input)>,
 ) -> Result<ExitCode> {
-    let roles = config.assign_roles(snapshot);
-    let mut evaluation = compiled.evaluate(snapshot, &roles)?;
-    let today = jiff::Zoned::now().date();
-    let outcome = suppress::apply(
-        std::mem::take(&mut evaluation.findings),
-        &config.suppressions,
-        today,
-    );
-    evaluation.findings = outcome.findings;
-    let report = Report {
-        evaluation: &evaluation,
-        rules: &catalogue.rules,
-        generated_at: &snapshot.generated_at,
-        fail_on: args.fail_on.severity(),
-        suppressed: &outcome.suppressed,
-        notes: &outcome.notes,
-        locations,
-    };
     let category = args
         .category
         .clone()
-        .unwrap_or_else(|| default_category(snapshot));
-    emit(args, &report, &category)?;
-    Ok(ExitCode::from(if args.strict && report.incomplete() {
+        .unwrap_or_else(|| default_category(&snapshot));
+    let run = Run::evaluate(snapshot, config, compiled)?;
+    let baseline = match baseline {
+        Some((source, input)) => {
+            let old = Run::from_input(input, config, compiled)?;
+            Some(Baseline::new(
+                source,
+                FindingsDiff::compare(&old.findings(), &run.findings()),
+                args.fail_on_new.and_then(FailOn::severity),
+            ))
+        }
+        None => None,
+    };
+    let report = Report {
+        evaluation: &run.evaluation,
+        rules: &catalogue.rules,
+        generated_at: &run.generated_at,
+        fail_on: fail_on(args.fail_on, args.fail_on_new),
+        suppressed: &run.suppressed,
+        notes: &run.notes,
+        locations,
+        baseline: baseline.as_ref(),
+    };
+    let mut reporter = reporter(
+        args.format,
+        args.output.is_none(),
+        args.show_suppressed,
+        &category,
+    );
+    write_report(args.output.as_deref(), |out| reporter.emit(out, &report))?;
+    Ok(exit_code(&report, args.strict))
+}
+
+fn exit_code(report: &Report, strict: bool) -> ExitCode {
+    ExitCode::from(if strict && report.incomplete() {
         exit::INCOMPLETE
     } else if report.failed() {
         exit::FINDINGS
     } else {
         exit::OK
-    }))
+    })
 }
 
-/// Validates the collection flags (over the config's settings) into options.
+/// Reads a snapshot or JSON report file.
+fn read_input(path: &Path) -> Result<Input> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    parse_input(&bytes, &path.display().to_string())
+}
+
+/// The `--baseline` run, read (and checked) before anything is collected.
+fn load_baseline(args: &ReportArgs) -> Result<Option<(String, Input)>> {
+    args.baseline
+        .as_deref()
+        .map(|path| Ok((path.display().to_string(), read_input(path)?)))
+        .transpose()
+}
+
+/// `archaudit diff OLD NEW`.
+fn diff(args: DiffArgs) -> Result<ExitCode> {
+    let config = args.rules.config()?;
+    let catalogue = args.rules.catalogue(&config)?;
+    let compiled = catalogue.compile()?;
+    let old = Run::load(&args.old, &config, &compiled)?;
+    let new = Run::load(&args.new, &config, &compiled)?;
+    let resources = match (&old.snapshot, &new.snapshot) {
+        (Some(a), Some(b)) => Some(diff_snapshots(a, b)?),
+        _ => None,
+    };
+    let baseline = Baseline::new(
+        args.old.display().to_string(),
+        FindingsDiff::compare(&old.findings(), &new.findings()),
+        args.fail_on_new.and_then(FailOn::severity),
+    );
+    let report = Report {
+        evaluation: &new.evaluation,
+        rules: &catalogue.rules,
+        generated_at: &new.generated_at,
+        fail_on: fail_on(args.fail_on, args.fail_on_new),
+        suppressed: &new.suppressed,
+        notes: &new.notes,
+        locations: None,
+        baseline: Some(&baseline),
+    };
+    let diff = DiffReport {
+        report: &report,
+        old_source: &baseline.source,
+        old_generated_at: &old.generated_at,
+        new_source: &args.new.display().to_string(),
+        resources: resources.as_ref(),
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    write_report(args.output.as_deref(), |out| match args.format {
+        Format::Table => write_diff_table(out, &diff, to_terminal),
+        Format::Markdown => write_diff_markdown(out, &diff),
+        Format::Json => write_diff_json(out, &diff),
+        Format::Sarif => {
+            let category = match (&args.category, &new.snapshot) {
+                (Some(c), _) => c.clone(),
+                (None, Some(s)) => default_category(s),
+                (None, None) => sarif_category("accounts"),
+            };
+            let mut reporter = SarifReporter::new(category);
+            reporter.with_absent = true;
+            reporter.emit(out, &report)
+        }
+    })?;
+    Ok(exit_code(&report, args.strict))
+}
+
 fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOptions> {
     let c = &config.collect;
     for id in &args.accounts {
@@ -523,28 +718,39 @@ fn default_category(snapshot: &crate::snapshot::Snapshot) -> String {
     sarif_category(&scope)
 }
 
-/// Writes the report to `--output` or standard output.
-fn emit(args: &ReportArgs, report: &Report, category: &str) -> Result<()> {
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let mut reporter: Box<dyn Reporter> = match args.format {
+/// The reporter of a format. `to_stdout`: colour and wrap when that is a terminal.
+fn reporter(
+    format: Format,
+    to_stdout: bool,
+    show_suppressed: bool,
+    category: &str,
+) -> Box<dyn Reporter> {
+    match format {
         Format::Table => Box::new(TableReporter {
-            terminal: to_terminal,
-            show_suppressed: args.show_suppressed,
+            terminal: to_stdout && std::io::stdout().is_terminal(),
+            show_suppressed,
         }),
         Format::Json => Box::new(JsonReporter),
         Format::Sarif => Box::new(SarifReporter::new(category)),
         Format::Markdown => Box::new(MarkdownReporter),
-    };
-    match &args.output {
+    }
+}
+
+/// Writes a report to `output`, or to standard output.
+fn write_report(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match output {
         Some(path) => {
             let mut buffer = Vec::new();
-            reporter.emit(&mut buffer, report)?;
+            write(&mut buffer)?;
             std::fs::write(path, buffer)
                 .with_context(|| format!("{}: cannot write the report", path.display()))?;
         }
         None => {
             let mut out = std::io::stdout().lock();
-            reporter.emit(&mut out, report)?;
+            write(&mut out)?;
             out.flush()?;
         }
     }

@@ -22,6 +22,7 @@ fn render(path: &str, reporter: &mut dyn Reporter) -> String {
         suppressed: &[],
         notes: &[],
         locations: None,
+        baseline: None,
     };
     let mut out = Vec::new();
     reporter.emit(&mut out, &report).unwrap();

@@ -125,7 +125,7 @@ fn github_problems(sarif: &Value) -> Vec<String> {
 }
 
 /// Validates against the schema and GitHub's rules; panics with every problem.
-fn check_sarif(sarif: &Value) {
+pub fn check_sarif(sarif: &Value) {
     let mut problems: Vec<String> = validator()
         .iter_errors(sarif)
         .map(|e| format!("schema: {e} at {}", e.instance_path()))
@@ -174,6 +174,7 @@ fn render(
         suppressed,
         notes: &[],
         locations,
+        baseline: None,
     };
     let mut out = Vec::new();
     reporter.emit(&mut out, &report).unwrap();

@@ -2,11 +2,11 @@
 
 use super::rule::Severity;
 use crate::snapshot::ErrorClass;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// One problem with one resource, found by one rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule_id: String,
     pub rule_name: String,
@@ -48,7 +48,7 @@ pub fn fingerprint(rule_id: &str, account_id: &str, region: &str, resource: &str
 
 /// A part of an account that could not be read, and the rules it kept from
 /// being evaluated there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageGap {
     pub account_id: String,
     /// A region, or `global`.
@@ -56,7 +56,7 @@ pub struct CoverageGap {
     /// A snapshot section, or `account` when the whole account was unreachable.
     pub service: String,
     pub error: ErrorClass,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Ids of the rules not evaluated because of this gap.
     pub rules_not_evaluated: Vec<String>,

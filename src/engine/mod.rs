@@ -188,7 +188,7 @@ pub struct CompiledRules {
 }
 
 /// An account as the report shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct AccountInfo {
     pub id: String,
     pub name: String,

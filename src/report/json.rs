@@ -2,6 +2,7 @@
 //! Fields are only ever added within a major `schema_version`.
 
 use super::{Report, Reporter};
+use crate::drift::BaselineState;
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{AccountInfo, CoverageGap, Finding, Severity};
 use anyhow::Result;
@@ -23,6 +24,20 @@ struct JsonReport<'a> {
     coverage_gaps: &'a [CoverageGap],
     suppressed: Vec<JsonSuppressed<'a>>,
     suppression_notes: &'a [SuppressionNote],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonBaseline<'a>>,
+}
+
+/// The comparison with `--baseline`: counts, and the findings no longer open.
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    source: &'a str,
+    fail_on_new: Option<Severity>,
+    new: usize,
+    updated: usize,
+    unchanged: usize,
+    resolved: Vec<JsonFinding<'a>>,
+    not_reevaluated: Vec<JsonFinding<'a>>,
 }
 
 #[derive(Serialize)]
@@ -35,9 +50,9 @@ struct JsonSuppressed<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
+pub(super) struct Tool {
+    pub(super) name: &'static str,
+    pub(super) version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -65,7 +80,7 @@ struct BySeverity {
 }
 
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(super) struct JsonFinding<'a> {
     rule_id: &'a str,
     rule_name: &'a str,
     title: &'a str,
@@ -77,10 +92,12 @@ struct JsonFinding<'a> {
     resource: &'a str,
     message: &'a str,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<BaselineState>,
 }
 
 impl<'a> JsonFinding<'a> {
-    fn new(f: &'a Finding, report: &'a Report) -> Self {
+    pub(super) fn new(f: &'a Finding, report: &'a Report) -> Self {
         JsonFinding {
             rule_id: &f.rule_id,
             rule_name: &f.rule_name,
@@ -93,8 +110,24 @@ impl<'a> JsonFinding<'a> {
             resource: &f.resource,
             message: &f.message,
             fingerprint: &f.fingerprint,
+            baseline_state: report.baseline_state(f),
         }
     }
+
+    pub(super) fn without_state(self) -> Self {
+        JsonFinding {
+            baseline_state: None,
+            ..self
+        }
+    }
+}
+
+/// Findings listed by their state, so without a `baseline_state` of their own.
+pub(super) fn listed<'a>(findings: &'a [Finding], report: &'a Report) -> Vec<JsonFinding<'a>> {
+    findings
+        .iter()
+        .map(|f| JsonFinding::new(f, report).without_state())
+        .collect()
 }
 
 impl Reporter for JsonReporter {
@@ -145,6 +178,15 @@ impl Reporter for JsonReporter {
                 })
                 .collect(),
             suppression_notes: report.notes,
+            baseline: report.baseline.map(|b| JsonBaseline {
+                source: &b.source,
+                fail_on_new: b.fail_on_new,
+                new: b.diff.new.len(),
+                updated: b.diff.updated.len(),
+                unchanged: b.diff.unchanged.len(),
+                resolved: listed(&b.diff.resolved, report),
+                not_reevaluated: listed(&b.diff.not_reevaluated, report),
+            }),
         };
         serde_json::to_writer_pretty(&mut *out, &json)?;
         writeln!(out)?;

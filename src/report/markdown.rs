@@ -98,9 +98,9 @@ impl Reporter for MarkdownReporter {
         writeln!(out, "## archaudit: {head}\n")?;
 
         let mut facts = Vec::new();
-        if let Some(min) = report.fail_on {
+        if let Some(thresholds) = report.thresholds() {
             let verdict = if report.failed() { "FAILED" } else { "passed" };
-            facts.push(format!("**{verdict}** (fail on {min})"));
+            facts.push(format!("**{verdict}** ({})", escape(&thresholds)));
         }
         if report.incomplete() {
             facts.push("**incomplete**".to_string());
@@ -118,6 +118,9 @@ impl Reporter for MarkdownReporter {
         }
         facts.push(format!("snapshot of {}", escape(report.generated_at)));
         writeln!(out, "{}\n", facts.join(" · "))?;
+        if let Some(baseline) = report.baseline {
+            writeln!(out, "{}\n", escape(&baseline.summary()))?;
+        }
 
         if !e.findings.is_empty() {
             writeln!(out, "| Severity | Findings |\n| --- | ---: |")?;
@@ -150,6 +153,9 @@ impl Reporter for MarkdownReporter {
             if with_terraform {
                 header.push("Terraform");
             }
+            if report.baseline.is_some() {
+                header.insert(0, "Baseline");
+            }
             let rows: Vec<Vec<String>> = findings
                 .iter()
                 .map(|f| {
@@ -161,6 +167,9 @@ impl Reporter for MarkdownReporter {
                         escape(&f.message),
                     ];
                     row.extend(terraform_cell(report, f));
+                    if let Some(state) = report.baseline_state(f) {
+                        row.insert(0, state.as_str().to_string());
+                    }
                     row
                 })
                 .collect();

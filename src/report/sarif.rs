@@ -11,6 +11,7 @@
 //! category in `automationDetails.id`.
 
 use super::{Report, Reporter};
+use crate::drift::BaselineState;
 use crate::engine::{Finding, Rule, Severity};
 use crate::terraform::{repo_relative_uri, Located};
 use anyhow::Result;
@@ -36,6 +37,9 @@ pub struct SarifReporter {
     pub root: PathBuf,
     /// The most results written; the least severe are dropped past it.
     pub max_results: usize,
+    /// Also write the baseline's resolved findings, as `absent` results (`diff`;
+    /// never for an upload of one run, where GitHub would open them as alerts).
+    pub with_absent: bool,
 }
 
 impl SarifReporter {
@@ -45,6 +49,7 @@ impl SarifReporter {
             category: category.into(),
             root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             max_results: MAX_RESULTS,
+            with_absent: false,
         }
     }
 }
@@ -163,15 +168,19 @@ fn text(s: &str) -> sarif::MultiformatMessageString {
 struct Item<'a> {
     finding: &'a Finding,
     suppressed: Option<&'a str>,
+    /// Against `--baseline`; `absent` for a resolved finding (`diff` only).
+    state: Option<BaselineState>,
 }
 
-/// Keeps the `max` most severe items (open before suppressed at equal
-/// severity, otherwise in the report's order); returns how many were dropped.
+/// Keeps the `max` most severe items (open before suppressed before resolved
+/// at equal severity, otherwise in the report's order); returns how many were
+/// dropped.
 fn keep_most_severe(items: &mut Vec<Item>, max: usize) -> usize {
     items.sort_by_key(|i| {
         (
             std::cmp::Reverse(i.finding.severity),
             i.suppressed.is_some(),
+            i.state == Some(BaselineState::Absent),
         )
     });
     let dropped = items.len().saturating_sub(max);
@@ -278,6 +287,7 @@ impl SarifReporter {
             )
             .build();
         result.rule_index = rule.map(|(i, _)| *i as i64);
+        result.baseline_state = item.state.map(|s| json!(s.as_str()));
         if let Some(reason) = item.suppressed {
             result.suppressions = Some(vec![sarif::Suppression::builder()
                 .kind(json!("external"))
@@ -306,12 +316,23 @@ impl Reporter for SarifReporter {
             .map(|finding| Item {
                 finding,
                 suppressed: None,
+                state: report.baseline_state(finding),
             })
             .chain(report.suppressed.iter().map(|s| Item {
                 finding: &s.finding,
                 suppressed: Some(s.reason.as_str()),
+                state: report.baseline_state(&s.finding),
             }))
             .collect();
+        if self.with_absent {
+            if let Some(baseline) = report.baseline {
+                items.extend(baseline.diff.resolved.iter().map(|finding| Item {
+                    finding,
+                    suppressed: None,
+                    state: Some(BaselineState::Absent),
+                }));
+            }
+        }
         let dropped = keep_most_severe(&mut items, self.max_results);
         if dropped > 0 {
             eprintln!(

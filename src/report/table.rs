@@ -3,6 +3,7 @@
 //! writing to a terminal.
 
 use super::{Report, Reporter};
+use crate::drift::BaselineState;
 use crate::engine::suppress::NoteKind;
 use crate::engine::{Finding, Severity, UNASSIGNED};
 use anyhow::Result;
@@ -35,6 +36,14 @@ impl TableReporter {
             cell.add_attribute(Attribute::Bold)
         } else {
             cell
+        }
+    }
+
+    fn bold_if(&self, bold: bool, text: &str) -> Cell {
+        if bold {
+            self.bold(text)
+        } else {
+            Cell::new(text)
         }
     }
 
@@ -77,15 +86,23 @@ impl Reporter for TableReporter {
                 account.role,
                 plural(findings.len(), "finding")
             )?;
-            let mut table = self.table(&["Severity", "Rule", "Region", "Resource", "Message"]);
+            let mut header = vec!["Severity", "Rule", "Region", "Resource", "Message"];
+            if report.baseline.is_some() {
+                header.insert(0, "Baseline");
+            }
+            let mut table = self.table(&header);
             for f in findings {
-                table.add_row(vec![
+                let mut row = vec![
                     self.severity(f.severity),
                     Cell::new(format!("{} {}", f.rule_id, f.rule_name)),
                     Cell::new(&f.region),
                     Cell::new(&f.resource),
                     Cell::new(&f.message),
-                ]);
+                ];
+                if let Some(state) = report.baseline_state(f) {
+                    row.insert(0, self.bold_if(state == BaselineState::New, state.as_str()));
+                }
+                table.add_row(row);
             }
             writeln!(out, "{table}\n")?;
         }
@@ -204,9 +221,12 @@ impl Reporter for TableReporter {
             e.checks_not_evaluated,
             plural(e.checks, "check"),
         )?;
-        if let Some(min) = report.fail_on {
+        if let Some(baseline) = report.baseline {
+            writeln!(out, "{}", baseline.summary())?;
+        }
+        if let Some(thresholds) = report.thresholds() {
             let verdict = if report.failed() { "FAILED" } else { "passed" };
-            writeln!(out, "Result: {verdict} (--fail-on {min}).")?;
+            writeln!(out, "Result: {verdict} ({thresholds}).")?;
         }
         Ok(())
     }

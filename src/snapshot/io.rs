@@ -55,12 +55,16 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot> {
     let bytes =
         std::fs::read(path).with_context(|| format!("{}: cannot read snapshot", path.display()))?;
     let origin = path.display().to_string();
+    parse_snapshot(&decode(&bytes, &origin)?, &origin)
+}
+
+/// The JSON of a file that may be zstd-compressed (recognised by content).
+pub fn decode<'a>(bytes: &'a [u8], origin: &str) -> Result<std::borrow::Cow<'a, [u8]>> {
     if bytes.starts_with(&ZSTD_MAGIC) {
-        let json =
-            decompress(&bytes).with_context(|| format!("{origin}: corrupt zstd snapshot"))?;
-        return parse_snapshot(&json, &origin);
+        let json = decompress(bytes).with_context(|| format!("{origin}: corrupt zstd file"))?;
+        return Ok(std::borrow::Cow::Owned(json));
     }
-    parse_snapshot(&bytes, &origin)
+    Ok(std::borrow::Cow::Borrowed(bytes))
 }
 
 fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
