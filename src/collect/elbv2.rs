@@ -1,5 +1,6 @@
 //! ELBv2: load balancers (DescribeLoadBalancers), each one's attributes and
-//! listeners, and their tags (DescribeTags, 20 ARNs a call). The WAF association
+//! listeners (with every certificate of a TLS listener, not only the default
+//! one DescribeListeners names), and their tags (DescribeTags, 20 ARNs a call). The WAF association
 //! is filled in by the caller from WAFv2 (`web_acl_arn` stays `None` here).
 //!
 //! A load balancer deleted between the list and its per-resource calls
@@ -8,8 +9,11 @@
 use super::{call, client, for_each_concurrent, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Elbv2, Listener, ListenerAction, LoadBalancer, RedirectConfig, Tags};
+use aws_sdk_elasticloadbalancingv2::operation::describe_listener_certificates::DescribeListenerCertificatesError;
 use aws_sdk_elasticloadbalancingv2::types::{self, ProtocolEnum};
 use aws_sdk_elasticloadbalancingv2::Client;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// DescribeTags takes at most 20 resource ARNs.
@@ -17,6 +21,9 @@ const TAGS_BATCH: usize = 20;
 
 /// The code ELBv2 answers for a load balancer that does not exist (any more).
 const NOT_FOUND: &str = "LoadBalancerNotFound";
+
+/// The code for a listener deleted between the list and its certificates.
+const LISTENER_NOT_FOUND: &str = "ListenerNotFound";
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Elbv2, CallError> {
     read(&client!(aws_sdk_elasticloadbalancingv2, scope), scope).await
@@ -68,10 +75,30 @@ async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
                 .into_iter()
                 .collect::<Result<Vec<_>, _>>()
             {
-                Ok(listeners) => listeners.iter().map(listener).collect(),
+                Ok(listeners) => listeners,
                 Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
                 Err(e) => return Err(call(e)),
             };
+            let mut mapped = Vec::with_capacity(listeners.len());
+            for l in &listeners {
+                let mut out = listener(l);
+                if matches!(l.protocol(), Some(ProtocolEnum::Https | ProtocolEnum::Tls)) {
+                    match extra_certificates(&elb, &out.arn).await {
+                        Ok(extra) => {
+                            for arn in extra {
+                                if !out.certificates.contains(&arn) {
+                                    out.certificates.push(arn);
+                                }
+                            }
+                        }
+                        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
+                        Err(e) if error_code(&e) == Some(LISTENER_NOT_FOUND) => continue,
+                        Err(e) => return Err(call(e)),
+                    }
+                }
+                mapped.push(out);
+            }
+            let listeners = mapped;
             Ok(Some(LoadBalancer {
                 name: lb.load_balancer_name().unwrap_or_default().to_string(),
                 region: scope.region.clone(),
@@ -152,6 +179,30 @@ async fn tags(
     ))
 }
 
+/// Every certificate of a TLS listener: DescribeListeners answers only the
+/// default one, the SNI certificates added to it come from
+/// DescribeListenerCertificates (which lists the default one too).
+async fn extra_certificates(
+    elb: &Client,
+    listener_arn: &str,
+) -> Result<Vec<String>, SdkError<DescribeListenerCertificatesError, HttpResponse>> {
+    let certificates: Vec<types::Certificate> = elb
+        .describe_listener_certificates()
+        .listener_arn(listener_arn)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    Ok(certificates
+        .iter()
+        .filter_map(|c| c.certificate_arn())
+        .map(str::to_string)
+        .collect())
+}
+
 fn tag_map(descriptions: &[types::TagDescription]) -> BTreeMap<String, Tags> {
     descriptions
         .iter()
@@ -210,6 +261,7 @@ mod tests {
 
     use crate::snapshot::ErrorClass;
     use aws_sdk_elasticloadbalancingv2::error::ErrorMetadata;
+    use aws_sdk_elasticloadbalancingv2::operation::describe_listener_certificates::DescribeListenerCertificatesOutput;
     use aws_sdk_elasticloadbalancingv2::operation::describe_listeners::DescribeListenersOutput;
     use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancer_attributes::{
         DescribeLoadBalancerAttributesError, DescribeLoadBalancerAttributesOutput,
@@ -234,6 +286,7 @@ mod tests {
         "arn:aws:elasticloadbalancing:eu-central-1:111122223333:listener/app/krci-shared/50dc6c495c0c9188/0467ef3c8400ae65";
     const CERT: &str =
         "arn:aws:acm:eu-central-1:111122223333:certificate/3f1b7e6a-0c2d-4b8e-9a51-2d4c6e8f0a1b";
+    const IAM_CERT: &str = "arn:aws:iam::111122223333:server-certificate/nexus-docker-2025";
     const TG: &str = "arn:aws:elasticloadbalancing:eu-central-1:111122223333:targetgroup/krci-ingress/6d0ecf831eec9f09";
 
     fn scope() -> Scope {
@@ -372,7 +425,22 @@ mod tests {
             }
             out.build()
         });
-        let elb = mocked(&[&lbs, &attributes, &listeners, &tags]);
+        // DescribeListeners names only the default certificate; the SNI ones come
+        // from DescribeListenerCertificates (asked only for TLS listeners).
+        let certificates = mock!(Client::describe_listener_certificates)
+            .match_requests(|req| req.listener_arn() == Some(HTTPS_LISTENER))
+            .then_output(|| {
+                DescribeListenerCertificatesOutput::builder()
+                    .certificates(
+                        Certificate::builder()
+                            .certificate_arn(CERT)
+                            .is_default(true)
+                            .build(),
+                    )
+                    .certificates(Certificate::builder().certificate_arn(IAM_CERT).build())
+                    .build()
+            });
+        let elb = mocked(&[&lbs, &attributes, &listeners, &certificates, &tags]);
 
         let got = read(&elb, &scope()).await.expect("collected");
 
@@ -431,7 +499,10 @@ mod tests {
             https.ssl_policy.as_deref(),
             Some("ELBSecurityPolicy-TLS13-1-2-2021-06")
         );
-        assert_eq!(https.certificates, vec![CERT.to_string()]);
+        assert_eq!(
+            https.certificates,
+            vec![CERT.to_string(), IAM_CERT.to_string()]
+        );
         assert_eq!(https.default_actions[0].action_type, "forward");
         assert_eq!(
             https.default_actions[0].target_group_arn.as_deref(),
