@@ -2,7 +2,7 @@
 //! load snapshots -> compile rules -> evaluate -> report -> exit code.
 
 use crate::aws::AwsOptions;
-use crate::collect::{Accounts, CallLog, CollectOptions, Regions};
+use crate::collect::{policy, Accounts, CallLog, CollectOptions, Regions};
 use crate::config::{is_account_id, is_iam_name, is_region, Config};
 use crate::drift::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::SuppressionNote;
@@ -67,6 +67,23 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show one rule's documentation: what it checks, why, how to fix it
     Explain(ExplainArgs),
+    /// Print the least-privilege IAM policy (JSON) the audit needs in each member account
+    /// (--runner: the policy of the identity that runs the audit)
+    #[command(
+        long_about = "Print an IAM policy document (JSON) that allows exactly the AWS calls archaudit makes.\n\n\
+            Without --runner: the read-only policy of the role assumed in each audited account \
+            (--role-name of `audit`/`collect`): every List, Describe and Get action the collectors \
+            call, sorted, on `Resource: \"*\"` (those calls take no resource-level permissions). \
+            Nothing that returns a secret value is in it.\n\n\
+            With --runner: the policy of the identity that runs the audit (an IRSA role, a CI role): \
+            Organizations DescribeOrganization, ListAccounts and ListTagsForResource (for --org), \
+            sts:AssumeRole on that role in every account, and with --bucket read and write on the \
+            bucket of snapshots and reports. The runner's own account is read with its own \
+            credentials, without assuming a role: attach the member policy to the runner too.",
+        after_help = "Examples:\n  archaudit policy > member-audit-policy.json\n  \
+            archaudit policy --runner --role-name ArchauditAudit --bucket acme-archaudit-reports"
+    )]
+    Policy(PolicyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -257,6 +274,22 @@ pub struct ExplainArgs {
     pub rules: CatalogueArgs,
 }
 
+#[derive(Args, Debug)]
+pub struct PolicyArgs {
+    /// Print the policy of the identity that runs the audit instead of the member role's
+    #[arg(long)]
+    pub runner: bool,
+    /// The role assumed in each member account [default: OrganizationAccountAccessRole]
+    #[arg(long, value_name = "NAME", requires = "runner")]
+    pub role_name: Option<String>,
+    /// The S3 bucket of snapshots and reports (`s3://` inputs and outputs), read and written
+    #[arg(long, value_name = "BUCKET", requires = "runner")]
+    pub bucket: Option<String>,
+    /// The partition the ARNs name (aws, aws-cn, aws-us-gov) [default: aws]
+    #[arg(long, value_name = "PARTITION", requires = "runner")]
+    pub partition: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Tables grouped by account, for people
@@ -359,7 +392,46 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::from(exit::OK))
         }
+        Command::Policy(args) => {
+            let policy = policy_document(&args)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", serde_json::to_string_pretty(&policy)?)?;
+            out.flush()?;
+            Ok(ExitCode::from(exit::OK))
+        }
     }
+}
+
+/// The member policy, or with `--runner` the runner's, from validated flags.
+fn policy_document(args: &PolicyArgs) -> Result<serde_json::Value> {
+    if !args.runner {
+        return Ok(policy::member_policy());
+    }
+    let role_name = args
+        .role_name
+        .clone()
+        .unwrap_or_else(|| AwsOptions::default().role_name);
+    if !is_iam_name(&role_name) {
+        bail!("--role-name {role_name:?} is not an IAM role name");
+    }
+    if let Some(bucket) = &args.bucket {
+        if !policy::is_bucket_name(bucket) {
+            bail!("--bucket {bucket:?} is not an S3 bucket name (a name, not an s3:// URI)");
+        }
+    }
+    let partition = args.partition.clone().unwrap_or_else(|| "aws".to_string());
+    if !policy::PARTITIONS.contains(&partition.as_str()) {
+        bail!(
+            "--partition {partition:?} is not one of {}",
+            policy::PARTITIONS.join(", ")
+        );
+    }
+    Ok(policy::RunnerPolicy {
+        role_name,
+        bucket: args.bucket.clone(),
+        partition,
+    }
+    .policy())
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {

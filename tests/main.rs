@@ -3,6 +3,7 @@
 mod catalogue;
 mod cli;
 mod config;
+mod deploy;
 mod drift;
 mod live;
 mod org_fixtures;

@@ -4,12 +4,20 @@
 //! customer managed key" from "not in the summary". A workspace deleted meanwhile
 //! is left out.
 
+use super::policy::Operation;
 use super::{call, client, for_each_concurrent, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Amp, PrometheusWorkspace, Tags};
 use aws_sdk_amp::types::WorkspaceSummary;
 use aws_sdk_amp::Client;
 use std::collections::HashMap;
+
+/// The AWS operations this collector sends, each with the IAM action it needs
+/// (`archaudit policy` prints them; tests keep the list and the calls in step).
+pub(crate) const OPERATIONS: &[Operation] = &[
+    Operation::new("amp", "ListWorkspaces", "aps:ListWorkspaces"),
+    Operation::new("amp", "DescribeWorkspace", "aps:DescribeWorkspace"),
+];
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Amp, CallError> {
     read(&client!(aws_sdk_amp, scope), scope).await

@@ -3,11 +3,29 @@
 //! (DescribeContinuousBackups) and tags (ListTagsOfResource). A table deleted
 //! between the calls is left out.
 
+use super::policy::Operation;
 use super::{call, client, for_each_concurrent, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{AttributeDefinition, Dynamodb, KeySchemaElement, Table, Tags};
 use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus};
 use aws_sdk_dynamodb::Client;
+
+/// The AWS operations this collector sends, each with the IAM action it needs
+/// (`archaudit policy` prints them; tests keep the list and the calls in step).
+pub(crate) const OPERATIONS: &[Operation] = &[
+    Operation::new("DynamoDB", "ListTables", "dynamodb:ListTables"),
+    Operation::new("DynamoDB", "DescribeTable", "dynamodb:DescribeTable"),
+    Operation::new(
+        "DynamoDB",
+        "DescribeContinuousBackups",
+        "dynamodb:DescribeContinuousBackups",
+    ),
+    Operation::new(
+        "DynamoDB",
+        "ListTagsOfResource",
+        "dynamodb:ListTagsOfResource",
+    ),
+];
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Dynamodb, CallError> {
     let dynamodb = client!(aws_sdk_dynamodb, scope);

@@ -2,9 +2,23 @@
 //! encryption), their lifecycle and repository policies, and the region's
 //! registry scanning configuration.
 
+use super::policy::Operation;
 use super::{call, client, for_each_concurrent, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Ecr, Registry, RegistryScanningRule, Repository};
+
+/// The AWS operations this collector sends, each with the IAM action it needs
+/// (`archaudit policy` prints them; tests keep the list and the calls in step).
+pub(crate) const OPERATIONS: &[Operation] = &[
+    Operation::new("ECR", "DescribeRepositories", "ecr:DescribeRepositories"),
+    Operation::new("ECR", "GetLifecyclePolicy", "ecr:GetLifecyclePolicy"),
+    Operation::new("ECR", "GetRepositoryPolicy", "ecr:GetRepositoryPolicy"),
+    Operation::new(
+        "ECR",
+        "GetRegistryScanningConfiguration",
+        "ecr:GetRegistryScanningConfiguration",
+    ),
+];
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
     let ecr = client!(aws_sdk_ecr, scope);

@@ -7,11 +7,23 @@
 //! the whole region's EKS section: a cluster without its add-ons would read as a
 //! cluster that has none.
 
+use super::policy::Operation;
 use super::{call, client, for_each_concurrent, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Addon, Cluster, Eks, EncryptionConfig, NodeGroup, Tags};
 use aws_sdk_eks::Client;
 use std::collections::HashMap;
+
+/// The AWS operations this collector sends, each with the IAM action it needs
+/// (`archaudit policy` prints them; tests keep the list and the calls in step).
+pub(crate) const OPERATIONS: &[Operation] = &[
+    Operation::new("EKS", "ListClusters", "eks:ListClusters"),
+    Operation::new("EKS", "DescribeCluster", "eks:DescribeCluster"),
+    Operation::new("EKS", "ListNodegroups", "eks:ListNodegroups"),
+    Operation::new("EKS", "DescribeNodegroup", "eks:DescribeNodegroup"),
+    Operation::new("EKS", "ListAddons", "eks:ListAddons"),
+    Operation::new("EKS", "DescribeAddon", "eks:DescribeAddon"),
+];
 
 /// The error code of a resource that no longer exists.
 const NOT_FOUND: &str = "ResourceNotFoundException";

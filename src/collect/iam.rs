@@ -11,6 +11,7 @@
 //! A user, role or provider deleted between the list and its own calls
 //! (`NoSuchEntity`) is left out, as if listed a moment later.
 
+use super::policy::Operation;
 use super::{call, client, for_each_concurrent, rfc3339, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{
@@ -21,6 +22,43 @@ use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use serde_json::Value;
+
+/// The AWS operations this collector sends, each with the IAM action it needs
+/// (`archaudit policy` prints them; tests keep the list and the calls in step).
+pub(crate) const OPERATIONS: &[Operation] = &[
+    Operation::new("IAM", "ListRoles", "iam:ListRoles"),
+    Operation::new("IAM", "GetRole", "iam:GetRole"),
+    Operation::new(
+        "IAM",
+        "ListAttachedRolePolicies",
+        "iam:ListAttachedRolePolicies",
+    ),
+    Operation::new("IAM", "ListUsers", "iam:ListUsers"),
+    Operation::new("IAM", "ListUserTags", "iam:ListUserTags"),
+    Operation::new(
+        "IAM",
+        "ListAttachedUserPolicies",
+        "iam:ListAttachedUserPolicies",
+    ),
+    Operation::new("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
+    Operation::new("IAM", "GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed"),
+    Operation::new(
+        "IAM",
+        "ListOpenIDConnectProviders",
+        "iam:ListOpenIDConnectProviders",
+    ),
+    Operation::new(
+        "IAM",
+        "GetOpenIDConnectProvider",
+        "iam:GetOpenIDConnectProvider",
+    ),
+    Operation::new(
+        "IAM",
+        "ListServerCertificates",
+        "iam:ListServerCertificates",
+    ),
+    Operation::new("IAM", "GetAccountSummary", "iam:GetAccountSummary"),
+];
 
 /// IAM's largest page for ListUsers and ListRoles (the default is 100).
 const PAGE_SIZE: i32 = 1000;

@@ -1,11 +1,20 @@
 //! CloudWatch Logs: log groups from DescribeLogGroups alone (retention, KMS key,
 //! creation time and ARN are all in the list).
 
+use super::policy::Operation;
 use super::{call, client, rfc3339, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{LogGroup, Logs};
 use aws_sdk_cloudwatchlogs::Client;
 use aws_smithy_types::DateTime;
+
+/// The AWS operations this collector sends, each with the IAM action it needs
+/// (`archaudit policy` prints them; tests keep the list and the calls in step).
+pub(crate) const OPERATIONS: &[Operation] = &[Operation::new(
+    "CloudWatch Logs",
+    "DescribeLogGroups",
+    "logs:DescribeLogGroups",
+)];
 
 /// DescribeLogGroups' largest page.
 const PAGE_SIZE: i32 = 50;

@@ -20,6 +20,7 @@ mod grafana;
 mod iam;
 mod logs;
 mod opensearch;
+pub mod policy;
 mod rds;
 mod s3;
 mod secretsmanager;
@@ -41,10 +42,60 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
+use policy::Operation;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
+
+/// What this module sends in every account: who the credentials are (STS
+/// GetCallerIdentity; AWS grants it to everyone, it is listed so that the policy
+/// names every call) and, for `--regions all`, the enabled regions.
+pub(crate) const OPERATIONS: &[Operation] = &[
+    Operation::new("STS", "GetCallerIdentity", "sts:GetCallerIdentity"),
+    Operation::new("EC2", "DescribeRegions", "ec2:DescribeRegions"),
+];
+
+/// What the identity running `--org` sends: the organization and its accounts' tags.
+pub(crate) const ORGANIZATION_OPERATIONS: &[Operation] = &[
+    Operation::new(
+        "Organizations",
+        "DescribeOrganization",
+        "organizations:DescribeOrganization",
+    ),
+    Operation::new(
+        "Organizations",
+        "ListAccounts",
+        "organizations:ListAccounts",
+    ),
+    Operation::new(
+        "Organizations",
+        "ListTagsForResource",
+        "organizations:ListTagsForResource",
+    ),
+];
+
+/// Every operation sent in an audited account, by the file (under `src/`) that sends it.
+pub(crate) const MEMBER_OPERATIONS: &[(&str, &[Operation])] = &[
+    ("collect/mod.rs", OPERATIONS),
+    ("collect/acm.rs", acm::OPERATIONS),
+    ("collect/amp.rs", amp::OPERATIONS),
+    ("collect/dynamodb.rs", dynamodb::OPERATIONS),
+    ("collect/ec2.rs", ec2::OPERATIONS),
+    ("collect/ecr.rs", ecr::OPERATIONS),
+    ("collect/efs.rs", efs::OPERATIONS),
+    ("collect/eks.rs", eks::OPERATIONS),
+    ("collect/elbv2.rs", elbv2::OPERATIONS),
+    ("collect/grafana.rs", grafana::OPERATIONS),
+    ("collect/iam.rs", iam::OPERATIONS),
+    ("collect/logs.rs", logs::OPERATIONS),
+    ("collect/opensearch.rs", opensearch::OPERATIONS),
+    ("collect/rds.rs", rds::OPERATIONS),
+    ("collect/s3.rs", s3::OPERATIONS),
+    ("collect/secretsmanager.rs", secretsmanager::OPERATIONS),
+    ("collect/ssm.rs", ssm::OPERATIONS),
+    ("collect/wafv2.rs", wafv2::OPERATIONS),
+];
 
 /// Per-resource calls in flight within one service task.
 pub(crate) const PER_RESOURCE_CONCURRENCY: usize = 8;
@@ -682,6 +733,7 @@ macro_rules! mocked_client {
                 .retry_config($sdk::config::retry::RetryConfig::disabled())
                 .http_client(aws_smithy_mocks::create_mock_http_client())
                 .interceptor(interceptor)
+                .interceptor(crate::collect::policy::ListedOnly)
                 .build(),
         )
     }};

@@ -413,4 +413,6 @@ fn all_regions_are_read_with_the_endpoint_from_the_environment() {
         .filter_map(|c| c["operation"].as_str().map(str::to_string))
         .collect();
     assert!(ops.contains("DescribeRegions"), "{ops:?}");
+    let granted = super::policy::assert_calls_granted(&endpoint.calls());
+    assert!(granted.contains("ec2:DescribeRegions"), "{granted:?}");
 }

@@ -232,4 +232,17 @@ fn only_read_operations_reach_the_endpoint() {
         operations.contains("DescribeParameters") && operations.contains("ListSecrets"),
         "{operations:?}"
     );
+    // And every one of them is listed and granted by `archaudit policy`.
+    let granted = super::policy::assert_calls_granted(&calls);
+    for op in [
+        "sts:AssumeRole",
+        "organizations:ListAccounts",
+        "eks:DescribeCluster",
+        "s3:GetBucketEncryption",
+        "elasticfilesystem:DescribeBackupPolicy",
+        "es:ListDomainNames",
+        "wafv2:GetWebACLForResource",
+    ] {
+        assert!(granted.contains(op), "{op} not seen: {granted:?}");
+    }
 }

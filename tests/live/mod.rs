@@ -7,6 +7,7 @@
 mod audit;
 mod faults;
 mod parity;
+mod policy;
 mod tfstate;
 
 use serde_json::Value;

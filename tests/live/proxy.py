@@ -11,7 +11,8 @@
       "region": "eu-central-1" | null, "role_account": id | null (AssumeRole into it),
       "error": "AccessDenied" | "Throttling" | "AuthFailure", "times": 3 | null}]
   `times` counts down and the rule stops matching at 0; null means always.
-- Logs every request as one JSON line {operation, account, region, faulted} to
+- Logs every request as one JSON line {operation, service, account, region, method,
+  path (with the query), faulted} to
   the log file, so tests can check what reached the endpoint.
 
 Usage: proxy.py --upstream http://127.0.0.1:5000 --port 0 --rules rules.json --log calls.jsonl
@@ -103,7 +104,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             role_account = arn.split(":")[4] if arn.count(":") >= 4 else None
         fault = self.match_fault(account, op, region, role_account)
         record = {"operation": op, "service": service, "account": account, "region": region,
-                  "method": self.command, "faulted": bool(fault)}
+                  "method": self.command, "path": self.path, "faulted": bool(fault)}
         with LOCK, open(self.server.log, "a") as log:
             log.write(json.dumps(record) + "\n")
         if fault:
