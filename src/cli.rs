@@ -9,9 +9,9 @@ use crate::report::{
     explain, render_catalogue, sarif_category, CatalogueFormat, JsonReporter, MarkdownReporter,
     Report, Reporter, SarifReporter, TableReporter,
 };
-use crate::snapshot::load_snapshots;
-use crate::snapshot::{save_snapshot, Snapshot};
-use crate::terraform::remote::{fetch_s3, is_s3_uri};
+use crate::snapshot::{encode_snapshot, Shard, Snapshot};
+use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
+use crate::terraform::state::MAX_STATE_BYTES;
 use crate::terraform::{parse_state, Locations, Sources};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -53,9 +53,9 @@ pub struct Cli {
 pub enum Command {
     /// Collect every selected account and region through the AWS SDK, evaluate the rules, report
     Audit(AuditArgs),
-    /// Collect a snapshot only (JSON, or zstd-compressed JSON when FILE ends in .zst)
+    /// Collect a snapshot only (JSON, or zstd-compressed JSON when the name ends in .zst), to a file or S3
     Collect(CollectArgs),
-    /// Evaluate the rules over saved snapshots, offline (several files: shards of one organization)
+    /// Evaluate the rules over saved snapshots (files, S3 objects or S3 prefixes), merging shards
     Check(CheckArgs),
     /// List the rule catalogue
     Rules(RulesArgs),
@@ -77,9 +77,18 @@ pub struct AuditArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub collect: CollectionArgs,
-    /// Where to write the snapshot (`.json`, or `.json.zst` compressed)
-    #[arg(long, short, value_name = "FILE")]
-    pub output: PathBuf,
+    /// Where to write the snapshot (`.json`, or `.json.zst` compressed): a file or
+    /// s3://BUCKET/KEY (written with server-side encryption)
+    #[arg(long, short, value_name = "FILE|S3-URI")]
+    pub output: String,
+    /// Collect only shard I of N (zero-based: 0/N .. N-1/N, e.g. a Kubernetes Indexed
+    /// Job's `--shard $(JOB_COMPLETION_INDEX)/N`). Accounts are split by a stable hash of
+    /// the account id; `check` merges the N snapshots and reports missing shards
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// SSE-KMS key (id, ARN or alias) for an s3:// --output [default: SSE-S3, AES256]
+    #[arg(long, value_name = "KEY")]
+    pub sse_kms_key_id: Option<String>,
     /// Config file (for its account list, regions, role name, concurrency)
     /// [default: ./archaudit.toml when it exists]
     #[arg(long, value_name = "FILE")]
@@ -117,9 +126,15 @@ pub struct CollectionArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Snapshot files (JSON) to evaluate; several are merged as shards of one organization
-    #[arg(required = true, value_name = "SNAPSHOT")]
-    pub snapshots: Vec<PathBuf>,
+    /// Snapshots to evaluate: files, s3://BUCKET/KEY objects, or s3://BUCKET/PREFIX/ (every
+    /// *.json and *.json.zst object directly under the prefix). Several are merged as shards
+    /// of one organization; a missing shard is a coverage gap (exit 3 with --strict)
+    #[arg(required = true, value_name = "SNAPSHOT|S3-URI")]
+    pub snapshots: Vec<String>,
+    /// Send S3 calls (s3:// snapshots, --tfstate, --output) to this AWS-compatible endpoint
+    /// (AWS_ENDPOINT_URL works too)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
     #[command(flatten)]
@@ -131,9 +146,13 @@ pub struct ReportArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the report to a file or s3://BUCKET/KEY (written with server-side encryption)
+    /// instead of standard output
+    #[arg(long, short, value_name = "FILE|S3-URI")]
+    pub output: Option<String>,
+    /// SSE-KMS key (id, ARN or alias) for an s3:// --output [default: SSE-S3, AES256]
+    #[arg(long, value_name = "KEY")]
+    pub sse_kms_key_id: Option<String>,
     /// Exit 1 when a finding of this severity or above exists
     #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -150,7 +169,7 @@ pub struct ReportArgs {
     /// Terraform state (v4) of those roots: a file or s3://BUCKET/KEY (repeatable); resources
     /// in no state are reported as unmanaged
     #[arg(long, value_name = "FILE|S3-URI")]
-    pub tfstate: Vec<PathBuf>,
+    pub tfstate: Vec<String>,
     /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
     /// [default: archaudit/<organization id>/]
     #[arg(long, value_name = "NAME")]
@@ -242,6 +261,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let catalogue = args.rules.catalogue(&config)?;
             let compiled = catalogue.compile()?;
             let options = collect_options(&args.collect, &config)?;
+            let output =
+                output_options(args.report.output.as_deref(), &args.report.sse_kms_key_id)?;
             // States are read first: a bad one fails before a long collection.
             let locations = terraform_locations(&args.report, &options.aws)?;
             let snapshot = collect(&options, args.collect.verbose)?;
@@ -252,22 +273,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &compiled,
                 &args.report,
                 locations.as_ref(),
+                &options.aws,
+                &output,
             )
         }
         Command::Collect(args) => {
             let config = load_config(args.config.as_deref())?;
-            let options = collect_options(&args.collect, &config)?;
+            let mut options = collect_options(&args.collect, &config)?;
+            options.shard = args.shard.as_deref().map(Shard::parse).transpose()?;
+            let encryption = output_options(Some(&args.output), &args.sse_kms_key_id)?;
             let snapshot = collect(&options, args.collect.verbose)?;
-            save_snapshot(&snapshot, &args.output)?;
+            let bytes = encode_snapshot(&snapshot, &args.output)?;
+            store::write(&args.output, bytes, &options.aws, &encryption, "snapshot")?;
             let unread = snapshot
                 .accounts
                 .iter()
                 .flat_map(|a| &a.coverage)
                 .filter(|c| c.status != crate::snapshot::CoverageStatus::Ok)
                 .count();
+            let shard = match &snapshot.shard {
+                Some(s) => format!(
+                    "shard {}/{} ({} of {} accounts): ",
+                    s.index,
+                    s.count,
+                    snapshot.accounts.len(),
+                    s.all_accounts.len()
+                ),
+                None => String::new(),
+            };
             eprintln!(
-                "wrote {}: {} accounts, {} resources, {unread} parts not read",
-                args.output.display(),
+                "wrote {}: {shard}{} accounts, {} resources, {unread} parts not read",
+                args.output,
                 snapshot.accounts.len(),
                 snapshot.resource_count()
             );
@@ -306,8 +342,13 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let config = args.rules.config()?;
     let catalogue = args.rules.catalogue(&config)?;
     let compiled = catalogue.compile()?;
-    let snapshot = load_snapshots(&args.snapshots)?;
-    let locations = terraform_locations(&args.report, &AwsOptions::default())?;
+    let aws = AwsOptions {
+        endpoint_url: args.endpoint_url.clone(),
+        ..AwsOptions::default()
+    };
+    let output = output_options(args.report.output.as_deref(), &args.report.sse_kms_key_id)?;
+    let snapshot = load_snapshot_inputs(&args.snapshots, &aws)?;
+    let locations = terraform_locations(&args.report, &aws)?;
     report(
         &snapshot,
         &config,
@@ -315,10 +356,21 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         &compiled,
         &args.report,
         locations.as_ref(),
+        &aws,
+        &output,
     )
 }
 
+/// The encryption of an s3:// `--output`; `--sse-kms-key-id` needs one.
+fn output_options(output: Option<&str>, kms_key: &Option<String>) -> Result<Encryption> {
+    if kms_key.is_some() && !output.is_some_and(is_s3_uri) {
+        bail!("--sse-kms-key-id applies to an s3:// --output only");
+    }
+    Ok(Encryption::from_kms_key(kms_key.as_deref()))
+}
+
 /// Evaluates, applies suppressions, writes the report; the exit code.
+#[allow(clippy::too_many_arguments)]
 fn report(
     snapshot: &Snapshot,
     config: &Config,
@@ -326,6 +378,8 @@ fn report(
     compiled: &crate::engine::CompiledRules,
     args: &ReportArgs,
     locations: Option<&Locations>,
+    aws: &AwsOptions,
+    encryption: &Encryption,
 ) -> Result<ExitCode> {
     let roles = config.assign_roles(snapshot);
     let mut evaluation = compiled.evaluate(snapshot, &roles)?;
@@ -349,7 +403,7 @@ fn report(
         .category
         .clone()
         .unwrap_or_else(|| default_category(snapshot));
-    emit(args, &report, &category)?;
+    emit(args, &report, &category, aws, encryption)?;
     Ok(ExitCode::from(if args.strict && report.incomplete() {
         exit::INCOMPLETE
     } else if report.failed() {
@@ -415,6 +469,7 @@ fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOpti
         regions,
         concurrency,
         progress: args.verbose == 0 && std::io::stderr().is_terminal(),
+        shard: None,
     })
 }
 
@@ -471,37 +526,10 @@ fn terraform_locations(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Loc
         return Ok(None);
     }
     let root = std::env::current_dir().context("cannot read the current directory")?;
-    let remote: Vec<String> = args
-        .tfstate
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .filter(|p| is_s3_uri(p))
-        .collect();
-    let fetched = if remote.is_empty() {
-        Vec::new()
-    } else {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
-        runtime.block_on(async {
-            let config = crate::aws::base_config(aws).await;
-            let mut out = Vec::new();
-            for uri in &remote {
-                out.push(parse_state(&fetch_s3(uri, &config).await?, uri)?);
-            }
-            anyhow::Ok(out)
-        })?
-    };
-    let mut states = fetched;
-    for path in args
-        .tfstate
-        .iter()
-        .filter(|p| !is_s3_uri(&p.to_string_lossy()))
-    {
-        let bytes = std::fs::read(root.join(path))
-            .with_context(|| format!("{}: cannot read Terraform state", path.display()))?;
-        states.push(parse_state(&bytes, &path.display().to_string())?);
+    let mut states = Vec::new();
+    for spec in &args.tfstate {
+        let bytes = store::read(spec, aws, "Terraform state", MAX_STATE_BYTES)?;
+        states.push(parse_state(&bytes, spec)?);
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     let locations = Locations::new(&states, &sources);
@@ -523,8 +551,14 @@ fn default_category(snapshot: &crate::snapshot::Snapshot) -> String {
     sarif_category(&scope)
 }
 
-/// Writes the report to `--output` or standard output.
-fn emit(args: &ReportArgs, report: &Report, category: &str) -> Result<()> {
+/// Writes the report to `--output` (a file or an S3 object) or standard output.
+fn emit(
+    args: &ReportArgs,
+    report: &Report,
+    category: &str,
+    aws: &AwsOptions,
+    encryption: &Encryption,
+) -> Result<()> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let mut reporter: Box<dyn Reporter> = match args.format {
         Format::Table => Box::new(TableReporter {
@@ -536,11 +570,10 @@ fn emit(args: &ReportArgs, report: &Report, category: &str) -> Result<()> {
         Format::Markdown => Box::new(MarkdownReporter),
     };
     match &args.output {
-        Some(path) => {
+        Some(spec) => {
             let mut buffer = Vec::new();
             reporter.emit(&mut buffer, report)?;
-            std::fs::write(path, buffer)
-                .with_context(|| format!("{}: cannot write the report", path.display()))?;
+            store::write(spec, buffer, aws, encryption, "the report")?;
         }
         None => {
             let mut out = std::io::stdout().lock();

@@ -6,6 +6,7 @@
 
 mod audit;
 mod faults;
+mod shards;
 mod tfstate;
 
 use serde_json::Value;
