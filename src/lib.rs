@@ -2,9 +2,11 @@
 //! architecture and AWS/EKS best practices.
 //!
 //! Floors (a module only uses what stands below it): `cli` > `report` > `engine`
-//! > `config` / `snapshot`. The AWS callers, `collect` (the audit's reads) and
-//! `store` (snapshots, reports and states as files or S3 objects), stand between
-//! `cli` and `snapshot`, over `aws` (SDK configuration).
+//! > `config` / `snapshot`.
+//!
+//! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
+//! reports and states as files or S3 objects), stand between `cli` and
+//! `snapshot`, over `aws` (SDK configuration).
 
 pub mod aws;
 pub mod cli;

@@ -344,8 +344,7 @@ fn bad_shard_and_encryption_flags_are_usage_errors_before_any_aws_call() {
             "collect",
             "--account",
             "571293840655",
-            "--shard",
-            bad,
+            &format!("--shard={bad}"),
             "--output",
             out.to_str().unwrap(),
             // Nothing listens here: a call would fail differently.

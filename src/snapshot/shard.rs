@@ -45,7 +45,7 @@ impl Shard {
                 .flatten()
         };
         match (number(i), number(n)) {
-            (Some(index), Some(count)) if count >= 1 && count <= MAX_SHARDS && index < count => {
+            (Some(index), Some(count)) if (1..=MAX_SHARDS).contains(&count) && index < count => {
                 Ok(Shard { index, count })
             }
             _ => bail!(usage()),
