@@ -12,14 +12,14 @@ use crate::report::{
     write_diff_table, Baseline, CatalogueFormat, DiffReport, JsonReporter, MarkdownReporter,
     Report, Reporter, SarifReporter, TableReporter,
 };
-use crate::snapshot::load_snapshots;
-use crate::snapshot::{save_snapshot, Snapshot};
-use crate::terraform::remote::{fetch_s3, is_s3_uri};
+use crate::snapshot::{encode_snapshot, Shard, Snapshot};
+use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
+use crate::terraform::state::MAX_STATE_BYTES;
 use crate::terraform::{parse_state, Locations, Sources};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -56,9 +56,9 @@ pub struct Cli {
 pub enum Command {
     /// Collect every selected account and region through the AWS SDK, evaluate the rules, report
     Audit(AuditArgs),
-    /// Collect a snapshot only (JSON, or zstd-compressed JSON when FILE ends in .zst)
+    /// Collect a snapshot only (JSON, or zstd-compressed JSON when the name ends in .zst), to a file or S3
     Collect(CollectArgs),
-    /// Evaluate the rules over saved snapshots, offline (several files: shards of one organization)
+    /// Evaluate the rules over saved snapshots (files, S3 objects or S3 prefixes), merging shards
     Check(CheckArgs),
     /// What changed between two runs: resources added, removed and changed field by field, and
     /// findings new, updated, unchanged and resolved
@@ -100,9 +100,18 @@ pub struct AuditArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub collect: CollectionArgs,
-    /// Where to write the snapshot (`.json`, or `.json.zst` compressed)
-    #[arg(long, short, value_name = "FILE")]
-    pub output: PathBuf,
+    /// Where to write the snapshot (`.json`, or `.json.zst` compressed): a file or
+    /// s3://BUCKET/KEY (written with server-side encryption)
+    #[arg(long, short, value_name = "FILE|S3-URI")]
+    pub output: String,
+    /// Collect only shard I of N (zero-based: 0/N .. N-1/N, e.g. a Kubernetes Indexed
+    /// Job's `--shard $(JOB_COMPLETION_INDEX)/N`). Accounts are split by a stable hash of
+    /// the account id; `check` merges the N snapshots and reports missing shards
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// SSE-KMS key (id, ARN or alias) for an s3:// --output [default: SSE-S3, AES256]
+    #[arg(long, value_name = "KEY")]
+    pub sse_kms_key_id: Option<String>,
     /// Config file (for its account list, regions, role name, concurrency)
     /// [default: ./archaudit.toml when it exists]
     #[arg(long, value_name = "FILE")]
@@ -140,9 +149,15 @@ pub struct CollectionArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Snapshot files (JSON) to evaluate; several are merged as shards of one organization
-    #[arg(required = true, value_name = "SNAPSHOT")]
-    pub snapshots: Vec<PathBuf>,
+    /// Snapshots to evaluate: files, s3://BUCKET/KEY objects, or s3://BUCKET/PREFIX/ (every
+    /// *.json and *.json.zst object directly under the prefix). Several are merged as shards
+    /// of one organization; a missing shard is a coverage gap (exit 3 with --strict)
+    #[arg(required = true, value_name = "SNAPSHOT|S3-URI")]
+    pub snapshots: Vec<String>,
+    /// Send S3 calls (s3:// snapshots, --tfstate, --output) to this AWS-compatible endpoint
+    /// (AWS_ENDPOINT_URL works too)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
     #[command(flatten)]
@@ -151,19 +166,23 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
-    /// The earlier run: a snapshot (`.json`, `.json.zst`) or an archaudit JSON report
+    /// The earlier run: a snapshot (`.json`, `.json.zst`) or an archaudit JSON report; a file,
+    /// an `s3://` object, or an `s3://bucket/prefix/` of shards
     #[arg(value_name = "OLD")]
-    pub old: PathBuf,
+    pub old: String,
     /// The later run, in the same forms. Resources are compared when both are snapshots;
     /// findings always
     #[arg(value_name = "NEW")]
-    pub new: PathBuf,
+    pub new: String,
     /// Report format (SARIF carries `baselineState`, with resolved findings as `absent`)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the report to FILE or s3://BUCKET/KEY instead of standard output
+    #[arg(long, short, value_name = "FILE|S3-URI")]
+    pub output: Option<String>,
+    /// Send S3 reads and writes to this AWS-compatible endpoint (AWS_ENDPOINT_URL works too)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
     /// Exit 1 when a finding of NEW has this severity or above
     /// [default: high; none when --fail-on-new is given]
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -195,9 +214,13 @@ pub struct ReportArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the report to a file or s3://BUCKET/KEY (written with server-side encryption)
+    /// instead of standard output
+    #[arg(long, short, value_name = "FILE|S3-URI")]
+    pub output: Option<String>,
+    /// SSE-KMS key (id, ARN or alias) for an s3:// --output [default: SSE-S3, AES256]
+    #[arg(long, value_name = "KEY")]
+    pub sse_kms_key_id: Option<String>,
     /// Exit 1 when a finding of this severity or above exists
     /// [default: high; none when --fail-on-new is given]
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -205,8 +228,9 @@ pub struct ReportArgs {
     /// An earlier run to compare with: a snapshot (evaluated again with today's rules and
     /// config) or an archaudit JSON report. Each finding is marked new, updated or unchanged,
     /// and the baseline's findings no longer found are listed as resolved
+    /// (a file, an `s3://` object, or an `s3://bucket/prefix/` of shards)
     #[arg(long, value_name = "SNAPSHOT|REPORT")]
-    pub baseline: Option<PathBuf>,
+    pub baseline: Option<String>,
     /// Exit 1 when a finding that is new since --baseline has this severity or above
     /// (the baseline's findings do not fail the run)
     #[arg(long, value_enum, value_name = "SEVERITY", requires = "baseline")]
@@ -224,7 +248,7 @@ pub struct ReportArgs {
     /// Terraform state (v4) of those roots: a file or s3://BUCKET/KEY (repeatable); resources
     /// in no state are reported as unmanaged
     #[arg(long, value_name = "FILE|S3-URI")]
-    pub tfstate: Vec<PathBuf>,
+    pub tfstate: Vec<String>,
     /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
     /// [default: archaudit/<organization id>/]
     #[arg(long, value_name = "NAME")]
@@ -332,9 +356,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let catalogue = args.rules.catalogue(&config)?;
             let compiled = catalogue.compile()?;
             let options = collect_options(&args.collect, &config)?;
+            let output =
+                output_options(args.report.output.as_deref(), &args.report.sse_kms_key_id)?;
             // States are read first: a bad one fails before a long collection.
             let locations = terraform_locations(&args.report, &options.aws)?;
-            let baseline = load_baseline(&args.report)?;
+            let baseline = load_baseline(&args.report, &options.aws)?;
             let snapshot = collect(&options, args.collect.verbose)?;
             report(
                 snapshot,
@@ -344,22 +370,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &args.report,
                 locations.as_ref(),
                 baseline,
+                &options.aws,
+                &output,
             )
         }
         Command::Collect(args) => {
             let config = load_config(args.config.as_deref())?;
-            let options = collect_options(&args.collect, &config)?;
+            let mut options = collect_options(&args.collect, &config)?;
+            options.shard = args.shard.as_deref().map(Shard::parse).transpose()?;
+            let encryption = output_options(Some(&args.output), &args.sse_kms_key_id)?;
             let snapshot = collect(&options, args.collect.verbose)?;
-            save_snapshot(&snapshot, &args.output)?;
+            let bytes = encode_snapshot(&snapshot, &args.output)?;
+            store::write(&args.output, bytes, &options.aws, &encryption, "snapshot")?;
             let unread = snapshot
                 .accounts
                 .iter()
                 .flat_map(|a| &a.coverage)
                 .filter(|c| c.status != crate::snapshot::CoverageStatus::Ok)
                 .count();
+            let shard = match &snapshot.shard {
+                Some(s) => format!(
+                    "shard {}/{} ({} of {} accounts): ",
+                    s.index,
+                    s.count,
+                    snapshot.accounts.len(),
+                    s.all_accounts.len()
+                ),
+                None => String::new(),
+            };
             eprintln!(
-                "wrote {}: {} accounts, {} resources, {unread} parts not read",
-                args.output.display(),
+                "wrote {}: {shard}{} accounts, {} resources, {unread} parts not read",
+                args.output,
                 snapshot.accounts.len(),
                 snapshot.resource_count()
             );
@@ -438,9 +479,14 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let config = args.rules.config()?;
     let catalogue = args.rules.catalogue(&config)?;
     let compiled = catalogue.compile()?;
-    let snapshot = load_snapshots(&args.snapshots)?;
-    let locations = terraform_locations(&args.report, &AwsOptions::default())?;
-    let baseline = load_baseline(&args.report)?;
+    let aws = AwsOptions {
+        endpoint_url: args.endpoint_url.clone(),
+        ..AwsOptions::default()
+    };
+    let output = output_options(args.report.output.as_deref(), &args.report.sse_kms_key_id)?;
+    let snapshot = load_snapshot_inputs(&args.snapshots, &aws)?;
+    let locations = terraform_locations(&args.report, &aws)?;
+    let baseline = load_baseline(&args.report, &aws)?;
     report(
         snapshot,
         &config,
@@ -449,7 +495,17 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         &args.report,
         locations.as_ref(),
         baseline,
+        &aws,
+        &output,
     )
+}
+
+/// The encryption of an s3:// `--output`; `--sse-kms-key-id` needs one.
+fn output_options(output: Option<&str>, kms_key: &Option<String>) -> Result<Encryption> {
+    if kms_key.is_some() && !output.is_some_and(is_s3_uri) {
+        bail!("--sse-kms-key-id applies to an s3:// --output only");
+    }
+    Ok(Encryption::from_kms_key(kms_key.as_deref()))
 }
 
 /// One run's findings: evaluated, with suppressions applied.
@@ -482,8 +538,13 @@ impl Run {
     }
 
     /// A snapshot (evaluated now) or a JSON report (its findings as they were).
-    fn load(path: &Path, config: &Config, compiled: &CompiledRules) -> Result<Run> {
-        Run::from_input(read_input(path)?, config, compiled)
+    fn load(
+        spec: &str,
+        aws: &AwsOptions,
+        config: &Config,
+        compiled: &CompiledRules,
+    ) -> Result<Run> {
+        Run::from_input(read_input(spec, aws)?, config, compiled)
     }
 
     fn from_input(input: Input, config: &Config, compiled: &CompiledRules) -> Result<Run> {
@@ -506,6 +567,7 @@ impl Run {
 
 /// Evaluates, applies suppressions, compares with `--baseline`, writes the
 /// report; the exit code.
+#[allow(clippy::too_many_arguments)]
 fn report(
     snapshot: Snapshot,
     config: &Config,
@@ -514,6 +576,8 @@ fn report(
     args: &ReportArgs,
     locations: Option<&Locations>,
     baseline: Option<(String, Input)>,
+    aws: &AwsOptions,
+    encryption: &Encryption,
 ) -> Result<ExitCode> {
     let category = args
         .category
@@ -547,7 +611,9 @@ fn report(
         args.show_suppressed,
         &category,
     );
-    write_report(args.output.as_deref(), |out| reporter.emit(out, &report))?;
+    write_report(args.output.as_deref(), aws, encryption, |out| {
+        reporter.emit(out, &report)
+    })?;
     Ok(exit_code(&report, args.strict))
 }
 
@@ -561,17 +627,29 @@ fn exit_code(report: &Report, strict: bool) -> ExitCode {
     })
 }
 
-/// Reads a snapshot or JSON report file.
-fn read_input(path: &Path) -> Result<Input> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    parse_input(&bytes, &path.display().to_string())
+/// Reads a snapshot or JSON report: a file, an `s3://` object, or the shards
+/// under an `s3://bucket/prefix/` (merged).
+fn read_input(spec: &str, aws: &AwsOptions) -> Result<Input> {
+    if is_s3_uri(spec) && spec.ends_with('/') {
+        return Ok(Input::Snapshot(load_snapshot_inputs(
+            &[spec.to_string()],
+            aws,
+        )?));
+    }
+    let bytes = store::read(
+        spec,
+        aws,
+        "snapshot or report",
+        store::MAX_SNAPSHOT_OBJECT_BYTES,
+    )?;
+    parse_input(&bytes, spec)
 }
 
 /// The `--baseline` run, read (and checked) before anything is collected.
-fn load_baseline(args: &ReportArgs) -> Result<Option<(String, Input)>> {
+fn load_baseline(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<(String, Input)>> {
     args.baseline
         .as_deref()
-        .map(|path| Ok((path.display().to_string(), read_input(path)?)))
+        .map(|spec| Ok((spec.to_string(), read_input(spec, aws)?)))
         .transpose()
 }
 
@@ -580,14 +658,18 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
     let config = args.rules.config()?;
     let catalogue = args.rules.catalogue(&config)?;
     let compiled = catalogue.compile()?;
-    let old = Run::load(&args.old, &config, &compiled)?;
-    let new = Run::load(&args.new, &config, &compiled)?;
+    let aws = AwsOptions {
+        endpoint_url: args.endpoint_url.clone(),
+        ..AwsOptions::default()
+    };
+    let old = Run::load(&args.old, &aws, &config, &compiled)?;
+    let new = Run::load(&args.new, &aws, &config, &compiled)?;
     let resources = match (&old.snapshot, &new.snapshot) {
         (Some(a), Some(b)) => Some(diff_snapshots(a, b)?),
         _ => None,
     };
     let baseline = Baseline::new(
-        args.old.display().to_string(),
+        args.old.clone(),
         FindingsDiff::compare(&old.findings(), &new.findings()),
         args.fail_on_new.and_then(FailOn::severity),
     );
@@ -605,25 +687,31 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
         report: &report,
         old_source: &baseline.source,
         old_generated_at: &old.generated_at,
-        new_source: &args.new.display().to_string(),
+        new_source: &args.new,
         resources: resources.as_ref(),
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    write_report(args.output.as_deref(), |out| match args.format {
-        Format::Table => write_diff_table(out, &diff, to_terminal),
-        Format::Markdown => write_diff_markdown(out, &diff),
-        Format::Json => write_diff_json(out, &diff),
-        Format::Sarif => {
-            let category = match (&args.category, &new.snapshot) {
-                (Some(c), _) => c.clone(),
-                (None, Some(s)) => default_category(s),
-                (None, None) => sarif_category("accounts"),
-            };
-            let mut reporter = SarifReporter::new(category);
-            reporter.with_absent = true;
-            reporter.emit(out, &report)
-        }
-    })?;
+    let encryption = Encryption::from_kms_key(None);
+    write_report(
+        args.output.as_deref(),
+        &aws,
+        &encryption,
+        |out| match args.format {
+            Format::Table => write_diff_table(out, &diff, to_terminal),
+            Format::Markdown => write_diff_markdown(out, &diff),
+            Format::Json => write_diff_json(out, &diff),
+            Format::Sarif => {
+                let category = match (&args.category, &new.snapshot) {
+                    (Some(c), _) => c.clone(),
+                    (None, Some(s)) => default_category(s),
+                    (None, None) => sarif_category("accounts"),
+                };
+                let mut reporter = SarifReporter::new(category);
+                reporter.with_absent = true;
+                reporter.emit(out, &report)
+            }
+        },
+    )?;
     Ok(exit_code(&report, args.strict))
 }
 
@@ -682,6 +770,7 @@ fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOpti
         regions,
         concurrency,
         progress: args.verbose == 0 && std::io::stderr().is_terminal(),
+        shard: None,
     })
 }
 
@@ -738,37 +827,10 @@ fn terraform_locations(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Loc
         return Ok(None);
     }
     let root = std::env::current_dir().context("cannot read the current directory")?;
-    let remote: Vec<String> = args
-        .tfstate
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .filter(|p| is_s3_uri(p))
-        .collect();
-    let fetched = if remote.is_empty() {
-        Vec::new()
-    } else {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
-        runtime.block_on(async {
-            let config = crate::aws::base_config(aws).await;
-            let mut out = Vec::new();
-            for uri in &remote {
-                out.push(parse_state(&fetch_s3(uri, &config).await?, uri)?);
-            }
-            anyhow::Ok(out)
-        })?
-    };
-    let mut states = fetched;
-    for path in args
-        .tfstate
-        .iter()
-        .filter(|p| !is_s3_uri(&p.to_string_lossy()))
-    {
-        let bytes = std::fs::read(root.join(path))
-            .with_context(|| format!("{}: cannot read Terraform state", path.display()))?;
-        states.push(parse_state(&bytes, &path.display().to_string())?);
+    let mut states = Vec::new();
+    for spec in &args.tfstate {
+        let bytes = store::read(spec, aws, "Terraform state", MAX_STATE_BYTES)?;
+        states.push(parse_state(&bytes, spec)?);
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     let locations = Locations::new(&states, &sources);
@@ -808,17 +870,19 @@ fn reporter(
     }
 }
 
-/// Writes a report to `output`, or to standard output.
+/// Writes a report to `output` (a file or an S3 object, encrypted as
+/// `encryption` says), or to standard output.
 fn write_report(
-    output: Option<&Path>,
+    output: Option<&str>,
+    aws: &AwsOptions,
+    encryption: &Encryption,
     write: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
     match output {
-        Some(path) => {
+        Some(spec) => {
             let mut buffer = Vec::new();
             write(&mut buffer)?;
-            std::fs::write(path, buffer)
-                .with_context(|| format!("{}: cannot write the report", path.display()))?;
+            store::write(spec, buffer, aws, encryption, "the report")?;
         }
         None => {
             let mut out = std::io::stdout().lock();

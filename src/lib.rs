@@ -3,6 +3,10 @@
 //!
 //! Floors (a module only uses what stands below it): `cli` > `report` > `engine`
 //! > `config` / `snapshot`.
+//!
+//! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
+//! reports and states as files or S3 objects), stand between `cli` and
+//! `snapshot`, over `aws` (SDK configuration).
 
 pub mod aws;
 pub mod cli;
@@ -12,4 +16,5 @@ pub mod drift;
 pub mod engine;
 pub mod report;
 pub mod snapshot;
+pub mod store;
 pub mod terraform;

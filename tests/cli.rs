@@ -336,6 +336,38 @@ fn bad_flags_and_rule_dirs_exit_2() {
 }
 
 #[test]
+fn bad_shard_and_encryption_flags_are_usage_errors_before_any_aws_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("shard.json.zst");
+    for bad in ["4/4", "0/0", "-1/4", "1of4", "3"] {
+        let result = archaudit(&[
+            "collect",
+            "--account",
+            "571293840655",
+            &format!("--shard={bad}"),
+            "--output",
+            out.to_str().unwrap(),
+            // Nothing listens here: a call would fail differently.
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ]);
+        assert_clean_error(&result, &["--shard", &format!("{bad:?}"), "0 <= I < N"]);
+    }
+    assert!(!out.exists());
+    assert_clean_error(
+        &archaudit(&[
+            "check",
+            COMPLIANT,
+            "--output",
+            out.to_str().unwrap(),
+            "--sse-kms-key-id",
+            "alias/krci-audit",
+        ]),
+        &["--sse-kms-key-id applies to an s3:// --output only"],
+    );
+}
+
+#[test]
 fn user_rules_join_the_catalogue() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("custom")).unwrap();

@@ -29,8 +29,8 @@ mod wafv2;
 
 use crate::aws::{self, call, AwsOptions, CallError};
 use crate::snapshot::{
-    Account, AccountSnapshot, CoverageEntry, CoverageStatus, ErrorClass, Organization, Snapshot,
-    Tags, GLOBAL_REGION,
+    Account, AccountSnapshot, CoverageEntry, CoverageStatus, ErrorClass, Organization, Shard,
+    ShardRecord, Snapshot, Tags, GLOBAL_REGION,
 };
 use anyhow::{bail, Context, Result};
 use aws_config::SdkConfig;
@@ -126,6 +126,8 @@ pub struct CollectOptions {
     pub concurrency: usize,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Read only the accounts this shard owns (`collect --shard I/N`).
+    pub shard: Option<Shard>,
 }
 
 /// Every operation sent, as `service:Operation`, with a count.
@@ -658,7 +660,7 @@ pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapsho
         .unwrap_or("aws")
         .to_string();
 
-    let (organization, accounts) = match &opts.accounts {
+    let (organization, mut accounts) = match &opts.accounts {
         Accounts::Organization => {
             let (o, a) = organization_accounts(&base, &recorder).await?;
             (Some(o), a)
@@ -684,6 +686,19 @@ pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapsho
         }
     };
 
+    // Sharding applies to the resolved list; every shard records the whole list,
+    // so that a merge can tell which accounts a missing shard held.
+    let shard = opts.shard.map(|shard| {
+        let mut all_accounts = accounts.clone();
+        all_accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        accounts.retain(|a| shard.owns(&a.id));
+        ShardRecord {
+            index: shard.index,
+            count: shard.count,
+            all_accounts,
+        }
+    });
+
     let semaphore = Semaphore::new(opts.concurrency);
     let progress =
         crate::collect::progress::Progress::new(accounts.len(), opts.progress, log.clone());
@@ -704,6 +719,7 @@ pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapsho
 
     let mut snapshot = Snapshot::new(generated_at);
     snapshot.organization = organization;
+    snapshot.shard = shard;
     snapshot.accounts = snapshots;
     snapshot.normalize();
     Ok(snapshot)

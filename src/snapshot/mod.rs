@@ -29,6 +29,7 @@ mod opensearch;
 mod rds;
 mod s3;
 mod secretsmanager;
+mod shard;
 mod ssm;
 mod wafv2;
 
@@ -49,6 +50,7 @@ pub use opensearch::*;
 pub use rds::*;
 pub use s3::*;
 pub use secretsmanager::*;
+pub use shard::*;
 pub use ssm::*;
 pub use wafv2::*;
 
@@ -57,7 +59,8 @@ use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
 /// Major.minor. A reader accepts any minor version of its own major version.
-pub const SCHEMA_VERSION: &str = "1.0";
+/// 1.1 added `shard`.
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Resource tags, ordered by key.
 pub type Tags = BTreeMap<String, String>;
@@ -73,6 +76,8 @@ pub struct Snapshot {
     /// RFC 3339 time the collection started; rules measure ages against it.
     pub generated_at: String,
     pub organization: Option<Organization>,
+    /// Set by `collect --shard I/N`: this snapshot holds one shard's accounts.
+    pub shard: Option<ShardRecord>,
     pub accounts: Vec<AccountSnapshot>,
 }
 
@@ -178,6 +183,7 @@ impl Snapshot {
             schema_version: SCHEMA_VERSION.to_string(),
             generated_at,
             organization: None,
+            shard: None,
             accounts: Vec::new(),
         }
     }

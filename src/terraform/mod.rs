@@ -6,7 +6,6 @@
 //! the two: a finding's ARN -> state instance -> address -> file and lines.
 //! Only `arn`, `id` and `name` attributes of the state are ever kept.
 
-pub mod remote;
 pub mod source;
 pub mod state;
 

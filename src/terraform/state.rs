@@ -317,6 +317,9 @@ pub fn parse_state(bytes: &[u8], origin: &str) -> Result<State> {
 }
 
 /// Reads a local state file.
+/// The largest state accepted (untrusted input).
+pub const MAX_STATE_BYTES: u64 = 512 << 20;
+
 pub fn load_state(path: &Path) -> Result<State> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("{}: cannot read Terraform state", path.display()))?;

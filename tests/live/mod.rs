@@ -8,6 +8,7 @@ mod audit;
 mod faults;
 mod parity;
 mod policy;
+mod shards;
 mod tfstate;
 
 use serde_json::Value;
