@@ -4,6 +4,7 @@
 use crate::aws::AwsOptions;
 use crate::collect::{Accounts, CallLog, CollectOptions, Regions};
 use crate::config::{is_account_id, is_iam_name, is_region, Config};
+use crate::drift::terraform::{compute as compute_drift, keep_attribute};
 use crate::engine::{suppress, Catalogue, Severity};
 use crate::report::{
     explain, render_catalogue, sarif_category, CatalogueFormat, JsonReporter, MarkdownReporter,
@@ -12,7 +13,8 @@ use crate::report::{
 use crate::snapshot::load_snapshots;
 use crate::snapshot::{save_snapshot, Snapshot};
 use crate::terraform::remote::{fetch_s3, is_s3_uri};
-use crate::terraform::{parse_state, Locations, Sources};
+use crate::terraform::state::parse_state_keeping;
+use crate::terraform::{expand_state_glob, Locations, Sources, State};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -147,9 +149,10 @@ pub struct ReportArgs {
     /// `resource` block that declares it (needs --tfstate)
     #[arg(long, value_name = "DIR", requires = "tfstate")]
     pub tf_dir: Vec<PathBuf>,
-    /// Terraform state (v4) of those roots: a file or s3://BUCKET/KEY (repeatable); resources
-    /// in no state are reported as unmanaged
-    #[arg(long, value_name = "FILE|S3-URI")]
+    /// Terraform state (v4): a file, a glob (`states/**/*.tfstate`) or s3://BUCKET/KEY
+    /// (repeatable). Runs the drift rules (TFD: unmanaged, missing, changed); a state that
+    /// cannot be read is reported and its drift not evaluated
+    #[arg(long, value_name = "FILE|GLOB|S3-URI")]
     pub tfstate: Vec<PathBuf>,
     /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
     /// [default: archaudit/<organization id>/]
@@ -242,8 +245,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let catalogue = args.rules.catalogue(&config)?;
             let compiled = catalogue.compile()?;
             let options = collect_options(&args.collect, &config)?;
-            // States are read first: a bad one fails before a long collection.
-            let locations = terraform_locations(&args.report, &options.aws)?;
+            // States are read first: a bad one is reported before a long collection.
+            let terraform = terraform_states(&args.report, &options.aws)?;
             let snapshot = collect(&options, args.collect.verbose)?;
             report(
                 &snapshot,
@@ -251,7 +254,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &catalogue,
                 &compiled,
                 &args.report,
-                locations.as_ref(),
+                terraform.as_ref(),
             )
         }
         Command::Collect(args) => {
@@ -307,14 +310,14 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let catalogue = args.rules.catalogue(&config)?;
     let compiled = catalogue.compile()?;
     let snapshot = load_snapshots(&args.snapshots)?;
-    let locations = terraform_locations(&args.report, &AwsOptions::default())?;
+    let terraform = terraform_states(&args.report, &AwsOptions::default())?;
     report(
         &snapshot,
         &config,
         &catalogue,
         &compiled,
         &args.report,
-        locations.as_ref(),
+        terraform.as_ref(),
     )
 }
 
@@ -325,10 +328,13 @@ fn report(
     catalogue: &Catalogue,
     compiled: &crate::engine::CompiledRules,
     args: &ReportArgs,
-    locations: Option<&Locations>,
+    terraform: Option<&Terraform>,
 ) -> Result<ExitCode> {
     let roles = config.assign_roles(snapshot);
-    let mut evaluation = compiled.evaluate(snapshot, &roles)?;
+    let drift = terraform
+        .map(|t| compute_drift(snapshot, &t.states, t.errors.clone(), &config.drift).input());
+    let mut evaluation = compiled.evaluate_with(snapshot, &roles, drift.as_ref())?;
+    let locations = terraform.map(|t| &t.locations);
     let today = jiff::Zoned::now().date();
     let outcome = suppress::apply(
         std::mem::take(&mut evaluation.findings),
@@ -464,44 +470,67 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
-/// Where Terraform declares each resource, when `--tfstate` is given. States
+/// The states given with `--tfstate`, those that could not be read, and
+/// where each resource is declared.
+struct Terraform {
+    states: Vec<State>,
+    /// One message per state that could not be read, naming it.
+    errors: Vec<String>,
+    locations: Locations,
+}
+
+/// Reads the `--tfstate` states (`None` without any). A state that cannot be
+/// read is a warning and an error entry: the audit goes on without it. States
 /// named `s3://bucket/key` are read through the S3 API with `aws`.
-fn terraform_locations(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Locations>> {
+fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraform>> {
     if args.tfstate.is_empty() {
         return Ok(None);
     }
     let root = std::env::current_dir().context("cannot read the current directory")?;
-    let remote: Vec<String> = args
+    let parse = |bytes: &[u8], origin: &str| parse_state_keeping(bytes, origin, &keep_attribute);
+    let mut states = Vec::new();
+    let mut errors = Vec::new();
+    let specs: Vec<String> = args
         .tfstate
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
-        .filter(|p| is_s3_uri(p))
         .collect();
-    let fetched = if remote.is_empty() {
-        Vec::new()
-    } else {
+    let remote: Vec<&String> = specs.iter().filter(|p| is_s3_uri(p)).collect();
+    if !remote.is_empty() {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
         runtime.block_on(async {
             let config = crate::aws::base_config(aws).await;
-            let mut out = Vec::new();
-            for uri in &remote {
-                out.push(parse_state(&fetch_s3(uri, &config).await?, uri)?);
+            for uri in remote {
+                match fetch_s3(uri, &config).await.and_then(|b| parse(&b, uri)) {
+                    Ok(state) => states.push(state),
+                    Err(e) => errors.push(format!("{e:#}")),
+                }
             }
-            anyhow::Ok(out)
-        })?
-    };
-    let mut states = fetched;
-    for path in args
-        .tfstate
-        .iter()
-        .filter(|p| !is_s3_uri(&p.to_string_lossy()))
-    {
-        let bytes = std::fs::read(root.join(path))
-            .with_context(|| format!("{}: cannot read Terraform state", path.display()))?;
-        states.push(parse_state(&bytes, &path.display().to_string())?);
+        });
+    }
+    for spec in specs.iter().filter(|p| !is_s3_uri(p)) {
+        let paths = match expand_state_glob(spec, &root) {
+            Ok(paths) => paths,
+            Err(e) => {
+                errors.push(format!("{e:#}"));
+                continue;
+            }
+        };
+        for path in paths {
+            let origin = path.display().to_string();
+            let read = std::fs::read(root.join(&path))
+                .with_context(|| format!("{origin}: cannot read Terraform state"));
+            match read.and_then(|bytes| parse(&bytes, &origin)) {
+                Ok(state) => states.push(state),
+                Err(e) => errors.push(format!("{e:#}")),
+            }
+        }
+    }
+    for e in &errors {
+        eprintln!("warning: {e}: drift from this state is not evaluated");
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     let locations = Locations::new(&states, &sources);
@@ -510,7 +539,11 @@ fn terraform_locations(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Loc
             "warning: no --tf-dir declares the resources of state {state}: its findings point at the rule files"
         );
     }
-    Ok(Some(locations))
+    Ok(Some(Terraform {
+        states,
+        errors,
+        locations,
+    }))
 }
 
 /// `archaudit/<organization id>/`, else a name for the audited accounts.

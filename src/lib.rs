@@ -8,6 +8,7 @@ pub mod aws;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod drift;
 pub mod engine;
 pub mod report;
 pub mod snapshot;
