@@ -4,6 +4,7 @@
 use crate::aws::AwsOptions;
 use crate::collect::{policy, Accounts, CallLog, CollectOptions, Regions};
 use crate::config::{is_account_id, is_iam_name, is_region, Config};
+use crate::drift::terraform::{compute as compute_drift, keep_attribute};
 use crate::drift::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{suppress, Catalogue, CompiledRules, Evaluation, Severity, Suppressed};
@@ -14,8 +15,8 @@ use crate::report::{
 };
 use crate::snapshot::{encode_snapshot, Shard, Snapshot};
 use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
-use crate::terraform::state::MAX_STATE_BYTES;
-use crate::terraform::{parse_state, Locations, Sources};
+use crate::terraform::state::{parse_state_keeping, MAX_STATE_BYTES};
+use crate::terraform::{expand_state_glob, Locations, Sources, State};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -245,9 +246,10 @@ pub struct ReportArgs {
     /// `resource` block that declares it (needs --tfstate)
     #[arg(long, value_name = "DIR", requires = "tfstate")]
     pub tf_dir: Vec<PathBuf>,
-    /// Terraform state (v4) of those roots: a file or s3://BUCKET/KEY (repeatable); resources
-    /// in no state are reported as unmanaged
-    #[arg(long, value_name = "FILE|S3-URI")]
+    /// Terraform state (v4): a file, a glob (`states/**/*.tfstate`) or s3://BUCKET/KEY
+    /// (repeatable). Runs the drift rules (TFD: unmanaged, missing, changed); a state that
+    /// cannot be read is reported and its drift not evaluated
+    #[arg(long, value_name = "FILE|GLOB|S3-URI")]
     pub tfstate: Vec<String>,
     /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
     /// [default: archaudit/<organization id>/]
@@ -358,8 +360,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let options = collect_options(&args.collect, &config)?;
             let output =
                 output_options(args.report.output.as_deref(), &args.report.sse_kms_key_id)?;
-            // States are read first: a bad one fails before a long collection.
-            let locations = terraform_locations(&args.report, &options.aws)?;
+            // States and the baseline are read first: a bad one shows before a long collection.
+            let terraform = terraform_states(&args.report, &options.aws)?;
             let baseline = load_baseline(&args.report, &options.aws)?;
             let snapshot = collect(&options, args.collect.verbose)?;
             report(
@@ -368,7 +370,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &catalogue,
                 &compiled,
                 &args.report,
-                locations.as_ref(),
+                terraform.as_ref(),
                 baseline,
                 &options.aws,
                 &output,
@@ -485,7 +487,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     };
     let output = output_options(args.report.output.as_deref(), &args.report.sse_kms_key_id)?;
     let snapshot = load_snapshot_inputs(&args.snapshots, &aws)?;
-    let locations = terraform_locations(&args.report, &aws)?;
+    let terraform = terraform_states(&args.report, &aws)?;
     let baseline = load_baseline(&args.report, &aws)?;
     report(
         snapshot,
@@ -493,7 +495,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         &catalogue,
         &compiled,
         &args.report,
-        locations.as_ref(),
+        terraform.as_ref(),
         baseline,
         &aws,
         &output,
@@ -518,9 +520,17 @@ struct Run {
 }
 
 impl Run {
-    fn evaluate(snapshot: Snapshot, config: &Config, compiled: &CompiledRules) -> Result<Run> {
+    /// Evaluates a snapshot; with `terraform`, the drift rules too.
+    fn evaluate(
+        snapshot: Snapshot,
+        config: &Config,
+        compiled: &CompiledRules,
+        terraform: Option<&Terraform>,
+    ) -> Result<Run> {
         let roles = config.assign_roles(&snapshot);
-        let mut evaluation = compiled.evaluate(&snapshot, &roles)?;
+        let drift = terraform
+            .map(|t| compute_drift(&snapshot, &t.states, t.errors.clone(), &config.drift).input());
+        let mut evaluation = compiled.evaluate_with(&snapshot, &roles, drift.as_ref())?;
         let today = jiff::Zoned::now().date();
         let outcome = suppress::apply(
             std::mem::take(&mut evaluation.findings),
@@ -544,12 +554,17 @@ impl Run {
         config: &Config,
         compiled: &CompiledRules,
     ) -> Result<Run> {
-        Run::from_input(read_input(spec, aws)?, config, compiled)
+        Run::from_input(read_input(spec, aws)?, config, compiled, None)
     }
 
-    fn from_input(input: Input, config: &Config, compiled: &CompiledRules) -> Result<Run> {
+    fn from_input(
+        input: Input,
+        config: &Config,
+        compiled: &CompiledRules,
+        terraform: Option<&Terraform>,
+    ) -> Result<Run> {
         match input {
-            Input::Snapshot(snapshot) => Run::evaluate(snapshot, config, compiled),
+            Input::Snapshot(snapshot) => Run::evaluate(snapshot, config, compiled, terraform),
             Input::Report(run) => Ok(Run {
                 generated_at: run.generated_at,
                 evaluation: run.evaluation,
@@ -574,7 +589,7 @@ fn report(
     catalogue: &Catalogue,
     compiled: &CompiledRules,
     args: &ReportArgs,
-    locations: Option<&Locations>,
+    terraform: Option<&Terraform>,
     baseline: Option<(String, Input)>,
     aws: &AwsOptions,
     encryption: &Encryption,
@@ -583,10 +598,12 @@ fn report(
         .category
         .clone()
         .unwrap_or_else(|| default_category(&snapshot));
-    let run = Run::evaluate(snapshot, config, compiled)?;
+    let run = Run::evaluate(snapshot, config, compiled, terraform)?;
+    let locations = terraform.map(|t| &t.locations);
     let baseline = match baseline {
         Some((source, input)) => {
-            let old = Run::from_input(input, config, compiled)?;
+            // The baseline is held against the same states.
+            let old = Run::from_input(input, config, compiled, terraform)?;
             Some(Baseline::new(
                 source,
                 FindingsDiff::compare(&old.findings(), &run.findings()),
@@ -820,17 +837,49 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
-/// Where Terraform declares each resource, when `--tfstate` is given. States
+/// The states given with `--tfstate`, those that could not be read, and
+/// where each resource is declared.
+struct Terraform {
+    states: Vec<State>,
+    /// One message per state that could not be read, naming it.
+    errors: Vec<String>,
+    locations: Locations,
+}
+
+/// Reads the `--tfstate` states (`None` without any). A state that cannot be
+/// read is a warning and an error entry: the audit goes on without it. States
 /// named `s3://bucket/key` are read through the S3 API with `aws`.
-fn terraform_locations(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Locations>> {
+fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraform>> {
     if args.tfstate.is_empty() {
         return Ok(None);
     }
     let root = std::env::current_dir().context("cannot read the current directory")?;
+    let parse = |bytes: &[u8], origin: &str| parse_state_keeping(bytes, origin, &keep_attribute);
     let mut states = Vec::new();
+    let mut errors = Vec::new();
     for spec in &args.tfstate {
-        let bytes = store::read(spec, aws, "Terraform state", MAX_STATE_BYTES)?;
-        states.push(parse_state(&bytes, spec)?);
+        let paths = if is_s3_uri(spec) {
+            vec![spec.clone()]
+        } else {
+            match expand_state_glob(spec, &root) {
+                Ok(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
+                Err(e) => {
+                    errors.push(format!("{e:#}"));
+                    continue;
+                }
+            }
+        };
+        for path in paths {
+            match store::read(&path, aws, "Terraform state", MAX_STATE_BYTES)
+                .and_then(|bytes| parse(&bytes, &path))
+            {
+                Ok(state) => states.push(state),
+                Err(e) => errors.push(format!("{e:#}")),
+            }
+        }
+    }
+    for e in &errors {
+        eprintln!("warning: {e}: drift from this state is not evaluated");
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     let locations = Locations::new(&states, &sources);
@@ -839,7 +888,11 @@ fn terraform_locations(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Loc
             "warning: no --tf-dir declares the resources of state {state}: its findings point at the rule files"
         );
     }
-    Ok(Some(locations))
+    Ok(Some(Terraform {
+        states,
+        errors,
+        locations,
+    }))
 }
 
 /// `archaudit/<organization id>/`, else a name for the audited accounts.

@@ -31,6 +31,14 @@
 //! resource = "arn:aws:iam::*:user/ci-*"  # optional ARN glob
 //! reason = "break-glass user, SEC-123"   # required
 //! expires = "2027-01-31"                 # optional; expired: no longer suppresses
+//!
+//! [drift]                                # drift from Terraform (--tfstate)
+//! builtin_ignores = true                 # AWS- and controller-created resources (default)
+//! [[drift.ignore]]                       # give resource, tag and/or type: all must match
+//! resource = "arn:aws:iam::*:role/legacy-*"   # ARN glob
+//! tag = "team=data"                      # a tag key, or key=value
+//! type = "aws_iam_role"                  # a Terraform resource type
+//! reason = "created by the data team's CloudFormation"   # required
 //! ```
 
 use crate::engine::{Catalogue, Severity};
@@ -54,6 +62,40 @@ pub struct Config {
     pub roles: RoleMapping,
     pub rules: RuleSelection,
     pub suppressions: Vec<Suppression>,
+    pub drift: DriftSettings,
+}
+
+/// Which resources drift from Terraform leaves out.
+#[derive(Debug, Clone)]
+pub struct DriftSettings {
+    /// Leave out resources AWS or a controller creates (default VPC,
+    /// service-linked roles, load balancers of the AWS Load Balancer
+    /// Controller, ...): see `drift::terraform`.
+    pub builtin_ignores: bool,
+    pub ignore: Vec<DriftIgnore>,
+}
+
+impl Default for DriftSettings {
+    fn default() -> Self {
+        DriftSettings {
+            builtin_ignores: true,
+            ignore: Vec::new(),
+        }
+    }
+}
+
+/// One `[[drift.ignore]]` entry: every criterion given must match.
+#[derive(Debug, Clone)]
+pub struct DriftIgnore {
+    /// The ARN glob as written, and its matcher.
+    pub resource: Option<(String, GlobMatcher)>,
+    /// A tag key, and the value it must have (any value when `None`).
+    pub tag: Option<(String, Option<String>)>,
+    /// A Terraform resource type, e.g. `aws_iam_role`.
+    pub kind: Option<String>,
+    pub reason: String,
+    /// Line of the entry, for messages.
+    pub line: usize,
 }
 
 /// Collection settings; the matching flags win over them.
@@ -127,6 +169,26 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     suppress: Vec<Spanned<RawSuppression>>,
+    #[serde(default)]
+    drift: RawDrift,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDrift {
+    builtin_ignores: Option<bool>,
+    #[serde(default)]
+    ignore: Vec<Spanned<RawDriftIgnore>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDriftIgnore {
+    resource: Option<Spanned<String>>,
+    tag: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    kind: Option<Spanned<String>>,
+    reason: Spanned<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -446,12 +508,83 @@ impl Config {
             });
         }
 
+        let mut drift = DriftSettings::default();
+        if let Some(on) = raw.drift.builtin_ignores {
+            drift.builtin_ignores = on;
+        }
+        for (i, entry) in raw.drift.ignore.into_iter().enumerate() {
+            let key = format!("drift.ignore[{i}]");
+            let line = src.line(entry.span().start);
+            let e = entry.into_inner();
+            if e.reason.get_ref().trim().is_empty() {
+                return Err(src.error(
+                    &e.reason,
+                    &format!("{key}.reason"),
+                    "must say why the resource is left out",
+                ));
+            }
+            if e.resource.is_none() && e.tag.is_none() && e.kind.is_none() {
+                bail!("{origin}:{line}: {key}: give `resource` (an ARN glob), `tag` (key or key=value) or `type`");
+            }
+            let resource = match e.resource {
+                Some(pattern) => {
+                    let glob = Glob::new(pattern.get_ref()).map_err(|err| {
+                        src.error(
+                            &pattern,
+                            &format!("{key}.resource"),
+                            format!("bad glob: {err}"),
+                        )
+                    })?;
+                    Some((pattern.into_inner(), glob.compile_matcher()))
+                }
+                None => None,
+            };
+            let tag = match e.tag {
+                Some(tag) => {
+                    let (k, v) = match tag.get_ref().split_once('=') {
+                        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                        None => (tag.get_ref().clone(), None),
+                    };
+                    if k.trim().is_empty() {
+                        return Err(src.error(&tag, &format!("{key}.tag"), "the tag key is empty"));
+                    }
+                    Some((k, v))
+                }
+                None => None,
+            };
+            if let Some(kind) = &e.kind {
+                let ok = kind.get_ref().starts_with("aws_")
+                    && kind
+                        .get_ref()
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                if !ok {
+                    return Err(src.error(
+                        kind,
+                        &format!("{key}.type"),
+                        format!(
+                            "{:?} is not a Terraform AWS resource type (e.g. aws_iam_role)",
+                            kind.get_ref()
+                        ),
+                    ));
+                }
+            }
+            drift.ignore.push(DriftIgnore {
+                resource,
+                tag,
+                kind: e.kind.map(Spanned::into_inner),
+                reason: e.reason.into_inner(),
+                line,
+            });
+        }
+
         Ok(Config {
             path: None,
             collect,
             roles,
             rules,
             suppressions,
+            drift,
         })
     }
 

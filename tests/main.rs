@@ -10,4 +10,5 @@ mod org_fixtures;
 mod reports;
 mod rule_fixtures;
 mod sarif;
+mod tfdrift;
 mod util;

@@ -55,10 +55,16 @@ fn compliant_reference_has_no_finding_and_is_fully_evaluated() {
         roles,
         BTreeSet::from(["development", "management", "production", "shared"])
     );
-    // Every rule of the catalogue was exercised by the compliant organization.
+    // Every rule of the catalogue was exercised by the compliant organization
+    // (but the drift rules, which need --tfstate).
+    let catalogue = Catalogue::builtin().unwrap();
     assert_eq!(
         evaluation.rules_run,
-        Catalogue::builtin().unwrap().rules.len()
+        catalogue
+            .rules
+            .iter()
+            .filter(|r| !r.reads_terraform())
+            .count()
     );
 }
 

@@ -1,11 +1,13 @@
 //! Every rule against its own pass and fail fixtures:
 //! `fixtures/rules/<area>/<name>/{pass,fail}.json`, each
-//! `{"expect": [resource ARNs], "snapshot": {...}}`. The rule alone is evaluated
-//! and must flag exactly the expected resources, with every check evaluated.
+//! `{"expect": [resource ARNs], "snapshot": {...}}`, plus `"terraform":
+//! {account id: drift}` for the drift rules (their `input.terraform`). The rule
+//! alone is evaluated and must flag exactly the expected resources, with every
+//! check evaluated.
 
 use crate::util::repo;
 use archaudit::config::Config;
-use archaudit::engine::Catalogue;
+use archaudit::engine::{Catalogue, TerraformInput};
 use archaudit::snapshot::parse_snapshot;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -15,6 +17,8 @@ use std::collections::BTreeSet;
 struct RuleFixture {
     expect: Vec<String>,
     snapshot: serde_json::Value,
+    #[serde(default)]
+    terraform: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 fn run_fixture(catalogue: &Catalogue, rule_id: &str, kind: &str) -> Result<(), String> {
@@ -35,8 +39,16 @@ fn run_fixture(catalogue: &Catalogue, rule_id: &str, kind: &str) -> Result<(), S
     let mut single = catalogue.clone();
     single.retain(|r| r.id == rule_id);
     let compiled = single.compile().map_err(|e| format!("{e:#}"))?;
+    let terraform = fixture.terraform.map(|accounts| TerraformInput {
+        accounts,
+        errors: Vec::new(),
+    });
     let evaluation = compiled
-        .evaluate(&snapshot, &Config::default().assign_roles(&snapshot))
+        .evaluate_with(
+            &snapshot,
+            &Config::default().assign_roles(&snapshot),
+            terraform.as_ref(),
+        )
         .map_err(|e| format!("{e:#}"))?;
 
     let mut problems = Vec::new();

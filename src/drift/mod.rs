@@ -1,8 +1,11 @@
-//! Drift: what changed since an earlier snapshot (resources, field by field, and
-//! findings new, resolved and still open).
+//! Drift: what changed since an earlier run ([`resources`], field by field, and
+//! [`findings`] new, resolved and still open), and what changed outside
+//! Terraform ([`terraform`]: unmanaged, missing and changed resources against
+//! the given states).
 
 pub mod findings;
 pub mod resources;
+pub mod terraform;
 
 pub use findings::{BaselineState, FindingsDiff, RunFindings};
 pub use resources::{diff_snapshots, FieldChange, ResourceChange, ResourceDiff, ResourceRef};

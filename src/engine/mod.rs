@@ -6,6 +6,11 @@
 //! (`input`) plus an org-wide view (`input.org`) for topology rules. A rule's
 //! findings in a region whose data it needs was not read are dropped and the
 //! rule is reported as not evaluated there: never a silent pass.
+//!
+//! Rules that list the `terraform` input in their services read
+//! `input.terraform` (drift from Terraform state, computed before evaluation):
+//! without `--tfstate` they are not run at all, and where a state could not
+//! be read they are reported as not evaluated.
 
 pub mod finding;
 pub mod rule;
@@ -28,6 +33,19 @@ const BUILTIN_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/built
 
 /// The role of an account that matches no architecture role.
 pub const UNASSIGNED: &str = "unassigned";
+
+/// The input (not a snapshot section) that drift rules name in `services`.
+pub const TERRAFORM_INPUT: &str = "terraform";
+
+/// What rules see as `input.terraform`, per account id. An account absent
+/// from `accounts` is outside every given state: drift rules are not run there.
+#[derive(Debug, Clone, Default)]
+pub struct TerraformInput {
+    pub accounts: BTreeMap<String, serde_json::Value>,
+    /// States that could not be read (each message names its state): drift
+    /// rules are not evaluated (fully) in any account.
+    pub errors: Vec<String>,
+}
 
 /// The set of rules in force, sorted by id.
 #[derive(Debug, Clone)]
@@ -146,7 +164,7 @@ impl Catalogue {
         let empty = AccountSnapshot::default();
         let org = OrgView::default();
         let mut probe = compiled.engine.clone();
-        probe.set_input(account_input(&empty, "", UNASSIGNED, &org)?);
+        probe.set_input(account_input(&empty, "", UNASSIGNED, &org, None)?);
         for rule in &compiled.rules {
             let value = probe
                 .eval_rule(rule.deny_path())
@@ -228,12 +246,14 @@ struct OrgAccount {
     role: String,
 }
 
-/// The rule input for one account: its sections, plus `account.role`, `now` and `org`.
+/// The rule input for one account: its sections, plus `account.role`, `now`,
+/// `org` and, for accounts a given state manages, `terraform`.
 fn account_input(
     account: &AccountSnapshot,
     now: &str,
     role: &str,
     org: &OrgView,
+    terraform: Option<&serde_json::Value>,
 ) -> Result<regorus::Value> {
     let mut value = serde_json::to_value(account)?;
     let object = value
@@ -245,6 +265,9 @@ fn account_input(
     }
     object.insert("now".into(), now.into());
     object.insert("org".into(), serde_json::to_value(org)?);
+    if let Some(terraform) = terraform {
+        object.insert(TERRAFORM_INPUT.into(), terraform.clone());
+    }
     Ok(regorus::Value::from(value))
 }
 
@@ -324,7 +347,7 @@ impl<'a> Coverage<'a> {
             vec![region]
         };
         let mut out = Vec::new();
-        for service in &rule.services {
+        for service in rule.services.iter().filter(|s| *s != TERRAFORM_INPUT) {
             if is_global_service(service) || regions.is_empty() {
                 out.extend(self.check(GLOBAL_REGION, service));
             } else {
@@ -367,6 +390,17 @@ impl CompiledRules {
         snapshot: &Snapshot,
         roles: &BTreeMap<String, String>,
     ) -> Result<Evaluation> {
+        self.evaluate_with(snapshot, roles, None)
+    }
+
+    /// [`evaluate`](Self::evaluate), with drift from Terraform for the rules
+    /// that read `input.terraform` (`None`: those rules are not run).
+    pub fn evaluate_with(
+        &self,
+        snapshot: &Snapshot,
+        roles: &BTreeMap<String, String>,
+        terraform: Option<&TerraformInput>,
+    ) -> Result<Evaluation> {
         let role_of = |id: &str| roles.get(id).map(String::as_str);
         let org = OrgView {
             id: snapshot.organization.as_ref().map(|o| o.id.clone()),
@@ -397,6 +431,7 @@ impl CompiledRules {
                         role_of(&account.account.id),
                         &snapshot.generated_at,
                         &org,
+                        terraform,
                     )
                 },
             )
@@ -469,6 +504,7 @@ impl CompiledRules {
         role: Option<&str>,
         now: &str,
         org: &OrgView,
+        terraform: Option<&TerraformInput>,
     ) -> Result<AccountResult> {
         let id = &account.account.id;
         let role_name = role.unwrap_or(UNASSIGNED);
@@ -494,8 +530,31 @@ impl CompiledRules {
             }
         }
 
-        engine.set_input(account_input(account, now, role_name, org)?);
+        let drift = terraform.and_then(|t| t.accounts.get(id));
+        engine.set_input(account_input(account, now, role_name, org, drift)?);
         for rule in self.rules.iter().filter(|r| r.applies_to(role)) {
+            if rule.reads_terraform() {
+                let errors = terraform.map_or(&[][..], |t| t.errors.as_slice());
+                if drift.is_none() && errors.is_empty() {
+                    // No state given, or none manages this account.
+                    continue;
+                }
+                if !errors.is_empty() {
+                    result.checks_not_evaluated += 1;
+                    result
+                        .gaps
+                        .entry((GLOBAL_REGION.to_string(), TERRAFORM_INPUT.to_string()))
+                        .or_insert_with(|| {
+                            (ErrorClass::Other, Some(errors.join("; ")), BTreeSet::new())
+                        })
+                        .2
+                        .insert(rule.id.clone());
+                }
+                if drift.is_none() {
+                    result.checks += 1;
+                    continue;
+                }
+            }
             result.checks += 1;
             let missing = coverage.missing_for(rule, GLOBAL_REGION);
             if !missing.is_empty() {

@@ -106,6 +106,11 @@ impl Rule {
             || role.is_some_and(|role| self.roles.iter().any(|r| r == role))
     }
 
+    /// Whether the rule reads `input.terraform` (drift from Terraform state).
+    pub fn reads_terraform(&self) -> bool {
+        self.services.iter().any(|s| s == super::TERRAFORM_INPUT)
+    }
+
     /// The Rego path holding the rule's findings.
     pub fn deny_path(&self) -> String {
         format!("data.{}.deny", self.package)
@@ -199,7 +204,7 @@ fn parse_rule_inner(path: &str, area: &str, source: &str, builtin: bool) -> Resu
         }
     }
     for service in &c.services {
-        if !is_known_service(service) {
+        if !is_known_service(service) && service != super::TERRAFORM_INPUT {
             bail!("unknown service {service:?} in services");
         }
     }

@@ -12,7 +12,7 @@ pub mod state;
 pub use source::{repo_relative_uri, SourceLocation, Sources};
 pub use state::{load_state, parse_state, State};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use source::Resolved;
 use state::Mode;
 use std::collections::{BTreeSet, HashMap};
@@ -59,6 +59,46 @@ pub struct Locations {
     scopes: Vec<Scope>,
     /// Origins of states no scanned directory declares (with `--tf-dir` given).
     unresolved: Vec<String>,
+}
+
+/// The state files a `--tfstate` value names: the path itself, or the files
+/// a glob (`*`, `?`, `[..]`, `{a,b}`, `**`) matches under `root`, sorted. A
+/// glob that matches nothing is an error naming it.
+pub fn expand_state_glob(spec: &str, root: &Path) -> Result<Vec<PathBuf>> {
+    let is_pattern = |s: &str| s.contains(['*', '?', '[', '{']);
+    if !is_pattern(spec) {
+        return Ok(vec![PathBuf::from(spec)]);
+    }
+    let matcher = globset::GlobBuilder::new(spec)
+        .literal_separator(true)
+        .build()
+        .with_context(|| format!("{spec}: not a valid glob"))?
+        .compile_matcher();
+    // Walk from the longest directory prefix without a pattern.
+    let base: PathBuf = Path::new(spec)
+        .components()
+        .take_while(|c| !is_pattern(&c.as_os_str().to_string_lossy()))
+        .collect();
+    let mut found = Vec::new();
+    let mut stack = vec![base];
+    while let Some(dir) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let path = dir.join(entry.file_name());
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else if matcher.is_match(&path) {
+                found.push(path);
+            }
+        }
+    }
+    if found.is_empty() {
+        bail!("{spec}: no file matches this Terraform state pattern");
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// The parts of an ARN: (service, region, account, resource).

@@ -4,12 +4,15 @@
 //!
 //! Only what locating a live resource needs is kept: each resource's address
 //! parts and, per instance, the `arn`, `id` and `name` attributes when they are
-//! strings and not marked sensitive. Every other attribute (passwords, keys,
-//! policies) is skipped while parsing and never held, copied or printed.
+//! strings and not marked sensitive. A caller comparing attributes (drift) names
+//! the few more it needs with [`parse_state_keeping`]; those keep Terraform's
+//! sensitive mark, and their `Debug` never shows a sensitive value. Every other
+//! attribute (passwords, keys, policies) is dropped as soon as an instance is
+//! read and never stored, copied or printed.
 
 use anyhow::{bail, Context, Result};
-use serde::de::IgnoredAny;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
@@ -68,13 +71,34 @@ impl fmt::Display for IndexKey {
     }
 }
 
-/// The identifying attributes of one instance.
+/// The identifying attributes of one instance, and the attributes a caller
+/// asked to keep (see [`parse_state_keeping`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateInstance {
     pub index_key: Option<IndexKey>,
     pub arn: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
+    /// Top-level attributes kept by name.
+    pub attributes: BTreeMap<String, Attribute>,
+}
+
+/// A kept attribute's value, and whether Terraform marks it (or a part of
+/// it) sensitive: then it may be compared, never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub value: serde_json::Value,
+    pub sensitive: bool,
+}
+
+impl fmt::Debug for Attribute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.sensitive {
+            f.write_str("(sensitive)")
+        } else {
+            write!(f, "{}", self.value)
+        }
+    }
 }
 
 impl StateResource {
@@ -137,50 +161,20 @@ struct RawInstance {
     #[serde(default)]
     index_key: Option<serde_json::Value>,
     #[serde(default)]
-    attributes: Option<RawAttributes>,
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
     sensitive_attributes: Option<serde_json::Value>,
 }
 
-/// The attributes we use; the rest are skipped by serde without being stored.
-#[derive(Deserialize)]
-struct RawAttributes {
-    #[serde(default)]
-    arn: Option<Lenient>,
-    #[serde(default)]
-    id: Option<Lenient>,
-    #[serde(default)]
-    name: Option<Lenient>,
-}
-
-/// A string attribute, or anything else (kept as nothing): one provider's odd
-/// `name` must not make the whole state unreadable, nor be echoed in an error.
-enum Lenient {
-    Str(String),
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Lenient {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Either {
-            Str(String),
-            Other(IgnoredAny),
-        }
-        Ok(match Either::deserialize(d)? {
-            Either::Str(s) => Lenient::Str(s),
-            Either::Other(_) => Lenient::Other,
-        })
-    }
-}
-
-impl Lenient {
-    fn into_string(self) -> Option<String> {
-        match self {
-            Lenient::Str(s) if !s.is_empty() => Some(s),
-            _ => None,
-        }
+/// A string attribute, or nothing: one provider's odd `name` (a number, an
+/// object) must not make the whole state unreadable, nor be echoed in an error.
+fn string_attribute(
+    attributes: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<String> {
+    match attributes.get(name) {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
     }
 }
 
@@ -260,6 +254,16 @@ pub fn parse_module_path(path: &str) -> Result<Vec<ModuleStep>> {
 /// Parses a state from bytes; `origin` names the source in errors (a path, or
 /// `s3://bucket/key` for a state read through the S3 API).
 pub fn parse_state(bytes: &[u8], origin: &str) -> Result<State> {
+    parse_state_keeping(bytes, origin, &|_, _| false)
+}
+
+/// Like [`parse_state`], also keeping each instance's top-level attributes for
+/// which `keep(resource type, attribute name)` is true.
+pub fn parse_state_keeping(
+    bytes: &[u8],
+    origin: &str,
+    keep: &dyn Fn(&str, &str) -> bool,
+) -> Result<State> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         bail!("{origin}: the file is empty, not a Terraform state");
     }
@@ -286,20 +290,25 @@ pub fn parse_state(bytes: &[u8], origin: &str) -> Result<State> {
             let index_key = index_key(i.index_key)
                 .with_context(|| format!("{origin}: resource {}.{}", r.kind, r.name))?;
             let sensitive = sensitive_names(i.sensitive_attributes.as_ref());
-            let keep = |name: &str, value: Option<Lenient>| {
-                value
-                    .and_then(Lenient::into_string)
-                    .filter(|_| !sensitive.contains(&name))
+            let attributes = i.attributes.unwrap_or_default();
+            let identity = |name: &str| {
+                string_attribute(&attributes, name).filter(|_| !sensitive.contains(&name))
             };
-            let (arn, id, name) = match i.attributes {
-                Some(a) => (keep("arn", a.arn), keep("id", a.id), keep("name", a.name)),
-                None => (None, None, None),
-            };
+            let (arn, id, name) = (identity("arn"), identity("id"), identity("name"));
+            let kept = attributes
+                .into_iter()
+                .filter(|(name, _)| keep(&r.kind, name))
+                .map(|(name, value)| {
+                    let sensitive = sensitive.contains(&name.as_str());
+                    (name, Attribute { value, sensitive })
+                })
+                .collect();
             instances.push(StateInstance {
                 index_key,
                 arn,
                 id,
                 name,
+                attributes: kept,
             });
         }
         resources.push(StateResource {
@@ -383,6 +392,7 @@ mod tests {
                 arn: Some("arn:aws:rds:eu-central-1:1:db:main".into()),
                 id: None,
                 name: None,
+                attributes: BTreeMap::new(),
             }
         );
         assert_eq!(

@@ -2,7 +2,7 @@
 //! the test endpoint locates findings exactly as the same state read from disk.
 
 use super::{repo, run_archaudit, Endpoint};
-use crate::util::{archaudit, assert_clean_error};
+use crate::util::archaudit;
 use serde_json::Value;
 
 const DRIFTED: &str = "fixtures/snapshots/reference-drifted.json";
@@ -71,23 +71,105 @@ fn state_in_s3_locates_findings_like_the_local_file() {
         "only reads: {ops:?}"
     );
 
+    // A state that cannot be read is named, and the audit goes on without it.
     let missing = format!("s3://{bucket}/shared/eu-central-1/nope/terraform.tfstate");
-    let mut args = common.to_vec();
-    args.extend(["--tfstate", &missing]);
-    assert_clean_error(
-        &run_archaudit(&endpoint.url, &args),
-        &[&missing, "no such object"],
-    );
-    let mut args = common.to_vec();
-    args.extend([
-        "--tfstate",
-        "s3://no-such-bucket-archaudit/terraform.tfstate",
-    ]);
-    assert_clean_error(
-        &run_archaudit(&endpoint.url, &args),
-        &[
+    for (uri, problem) in [
+        (missing.as_str(), "no such object"),
+        (
             "s3://no-such-bucket-archaudit/terraform.tfstate",
             "no such bucket",
-        ],
+        ),
+    ] {
+        let mut args = common.to_vec();
+        args.extend(["--tfstate", uri, "--strict"]);
+        let (code, sarif, stderr) = run_archaudit(&endpoint.url, &args);
+        assert_eq!(code, 3, "incomplete with --strict: {stderr}");
+        assert!(stderr.contains(uri) && stderr.contains(problem), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!self::results(&sarif).as_array().unwrap().is_empty());
+    }
+}
+
+/// A state in the endpoint's S3, against the live seeded organization:
+/// changed, missing and unmanaged resources of the production account.
+#[test]
+fn state_in_s3_yields_drift_against_the_live_org() {
+    let endpoint = Endpoint::start();
+    let seeded = endpoint.seed(0);
+    let prod = seeded.accounts["production"].clone();
+    let state = serde_json::json!({
+        "version": 4, "terraform_version": "1.9.8", "serial": 3,
+        "lineage": "2a9e4c1b-7d3f-4e6a-9b8c-1d2e3f4a5b6c", "outputs": {},
+        "resources": [
+            {"mode": "managed", "type": "aws_s3_bucket", "name": "terraform_states",
+             "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+             "instances": [{"schema_version": 0, "sensitive_attributes": [], "attributes": {
+                "arn": format!("arn:aws:s3:::terraform-states-{prod}"),
+                "id": format!("terraform-states-{prod}"),
+                "bucket": format!("terraform-states-{prod}"),
+                "versioning": [{"enabled": true, "mfa_delete": false}]}}]},
+            {"mode": "managed", "type": "aws_s3_bucket", "name": "legacy",
+             "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+             "instances": [{"schema_version": 0, "sensitive_attributes": [], "attributes": {
+                "arn": format!("arn:aws:s3:::krci-legacy-artifacts-{prod}"),
+                "id": format!("krci-legacy-artifacts-{prod}"),
+                "bucket": format!("krci-legacy-artifacts-{prod}")}}]}
+        ]
+    });
+    let file = endpoint.path("production.tfstate");
+    std::fs::write(&file, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+    let bucket = "krci-terraform-states-copy";
+    let key = "production/eu-central-1/platform/terraform.tfstate";
+    endpoint.put_object(bucket, key, &file);
+    let config = endpoint.path("archaudit.toml");
+    std::fs::write(&config, "[rules]\nenable = [\"drift\"]\n").unwrap();
+
+    let uri = format!("s3://{bucket}/{key}");
+    let (code, stdout, stderr) = endpoint.archaudit(&[
+        "audit",
+        "--org",
+        "--regions",
+        "eu-central-1",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--config",
+        config.to_str().unwrap(),
+        "--tfstate",
+        &uri,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let of =
+        |rule: &str| -> Vec<&Value> { findings.iter().filter(|f| f["rule_id"] == rule).collect() };
+    let changed = of("TFD003");
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(
+        changed[0]["resource"],
+        format!("arn:aws:s3:::terraform-states-{prod}")
+    );
+    assert_eq!(
+        changed[0]["message"],
+        format!("aws_s3_bucket.terraform_states (terraform-states-{prod}): versioning.0.enabled true (state) -> false (live)")
+    );
+    let missing = of("TFD002");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(
+        missing[0]["resource"],
+        format!("arn:aws:s3:::krci-legacy-artifacts-{prod}")
+    );
+    assert!(missing[0]["message"].as_str().unwrap().contains(&uri));
+    let unmanaged = of("TFD001");
+    assert!(!unmanaged.is_empty());
+    assert!(
+        unmanaged.iter().all(|f| f["account_id"] == prod.as_str()),
+        "only the account the state manages: {unmanaged:?}"
+    );
+    assert!(
+        unmanaged.iter().any(|f| f["resource"]
+            == format!("arn:aws:eks:eu-central-1:{prod}:cluster/production")),
+        "{unmanaged:?}"
     );
 }

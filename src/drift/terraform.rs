@@ -1,0 +1,1127 @@
+//! Drift from Terraform: the snapshot's live resources against the given
+//! states, for the resource types archaudit models.
+//!
+//! - **unmanaged**: live, in no given state (only in accounts some given
+//!   state manages resources in, and never while a state could not be read);
+//! - **missing**: in a state, not live (only where the snapshot read the
+//!   resource's service in its account and region: unread is not evaluated);
+//! - **changed**: a compared attribute differs from the state's value
+//!   ([`COMPARED`]: one line per attribute).
+//!
+//! The records become `input.terraform` of the drift rules (rules/drift/),
+//! which turn them into findings like any other rule's. Values of attributes
+//! a state marks sensitive are compared but never written: such a change
+//! reads "(sensitive) changed".
+
+use crate::config::{DriftIgnore, DriftSettings};
+use crate::engine::TerraformInput;
+use crate::snapshot::{AccountSnapshot, CoverageStatus, Snapshot, Tags, GLOBAL_REGION};
+use crate::terraform::state::{Attribute, Mode, State};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Terraform types that are another name for a modelled type.
+const ALIASES: &[(&str, &str)] = &[
+    ("aws_alb", "aws_lb"),
+    ("aws_alb_listener", "aws_lb_listener"),
+    ("aws_default_vpc", "aws_vpc"),
+    ("aws_default_subnet", "aws_subnet"),
+    ("aws_elasticsearch_domain", "aws_opensearch_domain"),
+];
+
+/// The modelled types and the snapshot section (coverage service) of each.
+const MODELLED: &[(&str, &str)] = &[
+    ("aws_acm_certificate", "acm"),
+    ("aws_cloudwatch_log_group", "logs"),
+    ("aws_db_instance", "rds"),
+    ("aws_dynamodb_table", "dynamodb"),
+    ("aws_ec2_client_vpn_endpoint", "ec2-client-vpn"),
+    ("aws_ecr_repository", "ecr"),
+    ("aws_efs_file_system", "efs"),
+    ("aws_eks_cluster", "eks"),
+    ("aws_eks_node_group", "eks"),
+    ("aws_flow_log", "ec2"),
+    ("aws_iam_openid_connect_provider", "iam"),
+    ("aws_iam_role", "iam"),
+    ("aws_iam_server_certificate", "iam"),
+    ("aws_iam_user", "iam"),
+    ("aws_launch_template", "ec2"),
+    ("aws_lb", "elbv2"),
+    ("aws_lb_listener", "elbv2"),
+    ("aws_opensearch_domain", "opensearch"),
+    ("aws_rds_cluster", "rds"),
+    ("aws_s3_bucket", "s3"),
+    ("aws_secretsmanager_secret", "secretsmanager"),
+    ("aws_ssm_parameter", "ssm"),
+    ("aws_subnet", "ec2"),
+    ("aws_vpc", "ec2"),
+    ("aws_wafv2_web_acl", "wafv2"),
+];
+
+/// How a live value is put in the state's terms before comparing.
+#[derive(Debug, Clone, Copy)]
+enum Norm {
+    /// Scalars as text; `true`/`false` in any case are booleans.
+    Plain,
+    /// `"Enabled"` is true, anything else (or nothing) false.
+    Enabled,
+    /// Nothing is `0` (log retention: 0 in the state means "never expire").
+    ZeroIfAbsent,
+    /// The first item of a list (a listener's default certificate).
+    First,
+    /// Whether the live value is this string (scheme `internal` -> `internal = true`).
+    Is(&'static str),
+}
+
+/// One compared attribute: Terraform type, state attribute path (dots; list
+/// items by index), the snapshot field (a JSON pointer into the resource),
+/// and how the live value reads in the state's terms.
+pub struct Compared {
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub live: &'static str,
+    norm: Norm,
+}
+
+const fn c(kind: &'static str, state: &'static str, live: &'static str, norm: Norm) -> Compared {
+    Compared {
+        kind,
+        state,
+        live,
+        norm,
+    }
+}
+
+/// The attributes compared for "changed". Adding one is one line.
+pub const COMPARED: &[Compared] = &[
+    c(
+        "aws_lb",
+        "enable_deletion_protection",
+        "/attributes/deletion_protection.enabled",
+        Norm::Plain,
+    ),
+    c("aws_lb", "internal", "/scheme", Norm::Is("internal")),
+    c(
+        "aws_lb",
+        "drop_invalid_header_fields",
+        "/attributes/routing.http.drop_invalid_header_fields.enabled",
+        Norm::Plain,
+    ),
+    c("aws_lb_listener", "port", "/port", Norm::Plain),
+    c("aws_lb_listener", "protocol", "/protocol", Norm::Plain),
+    c("aws_lb_listener", "ssl_policy", "/ssl_policy", Norm::Plain),
+    c(
+        "aws_lb_listener",
+        "certificate_arn",
+        "/certificates",
+        Norm::First,
+    ),
+    c(
+        "aws_s3_bucket",
+        "versioning.0.enabled",
+        "/versioning",
+        Norm::Enabled,
+    ),
+    c(
+        "aws_dynamodb_table",
+        "point_in_time_recovery.0.enabled",
+        "/point_in_time_recovery",
+        Norm::Plain,
+    ),
+    c(
+        "aws_dynamodb_table",
+        "deletion_protection_enabled",
+        "/deletion_protection",
+        Norm::Plain,
+    ),
+    c(
+        "aws_ecr_repository",
+        "image_tag_mutability",
+        "/image_tag_mutability",
+        Norm::Plain,
+    ),
+    c(
+        "aws_ecr_repository",
+        "image_scanning_configuration.0.scan_on_push",
+        "/scan_on_push",
+        Norm::Plain,
+    ),
+    c("aws_eks_cluster", "version", "/version", Norm::Plain),
+    c(
+        "aws_eks_cluster",
+        "vpc_config.0.endpoint_public_access",
+        "/endpoint_public_access",
+        Norm::Plain,
+    ),
+    c(
+        "aws_eks_cluster",
+        "vpc_config.0.endpoint_private_access",
+        "/endpoint_private_access",
+        Norm::Plain,
+    ),
+    c(
+        "aws_db_instance",
+        "storage_encrypted",
+        "/storage_encrypted",
+        Norm::Plain,
+    ),
+    c(
+        "aws_db_instance",
+        "publicly_accessible",
+        "/publicly_accessible",
+        Norm::Plain,
+    ),
+    c("aws_db_instance", "multi_az", "/multi_az", Norm::Plain),
+    c(
+        "aws_db_instance",
+        "deletion_protection",
+        "/deletion_protection",
+        Norm::Plain,
+    ),
+    c(
+        "aws_db_instance",
+        "backup_retention_period",
+        "/backup_retention_period",
+        Norm::Plain,
+    ),
+    c(
+        "aws_db_instance",
+        "instance_class",
+        "/instance_class",
+        Norm::Plain,
+    ),
+    c(
+        "aws_rds_cluster",
+        "storage_encrypted",
+        "/storage_encrypted",
+        Norm::Plain,
+    ),
+    c(
+        "aws_rds_cluster",
+        "deletion_protection",
+        "/deletion_protection",
+        Norm::Plain,
+    ),
+    c(
+        "aws_rds_cluster",
+        "backup_retention_period",
+        "/backup_retention_period",
+        Norm::Plain,
+    ),
+    c(
+        "aws_efs_file_system",
+        "encrypted",
+        "/encrypted",
+        Norm::Plain,
+    ),
+    c(
+        "aws_cloudwatch_log_group",
+        "retention_in_days",
+        "/retention_in_days",
+        Norm::ZeroIfAbsent,
+    ),
+    c("aws_ssm_parameter", "type", "/type", Norm::Plain),
+    c("aws_iam_role", "path", "/path", Norm::Plain),
+    c("aws_wafv2_web_acl", "scope", "/scope", Norm::Plain),
+];
+
+/// Tags that mark a resource created by AWS or by a controller, not by
+/// Terraform: left out of "unmanaged" unless `builtin_ignores = false`.
+pub const BUILTIN_IGNORED_TAGS: &[(&str, &str)] = &[
+    (
+        "elbv2.k8s.aws/cluster",
+        "created by the AWS Load Balancer Controller",
+    ),
+    (
+        "ingress.k8s.aws/stack",
+        "created by the AWS Load Balancer Controller",
+    ),
+    (
+        "service.k8s.aws/stack",
+        "created by the AWS Load Balancer Controller",
+    ),
+    ("karpenter.sh/nodepool", "created by Karpenter"),
+    ("karpenter.k8s.aws/ec2nodeclass", "created by Karpenter"),
+    ("aws:eks:cluster-name", "created by EKS"),
+    ("eks:nodegroup-name", "created by an EKS managed node group"),
+    ("aws:cloudformation:stack-name", "managed by CloudFormation"),
+];
+
+/// The canonical modelled type of a Terraform type, if archaudit models it.
+fn modelled(kind: &str) -> Option<&'static str> {
+    let kind = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == kind)
+        .map_or(kind, |(_, k)| k);
+    MODELLED.iter().find(|(k, _)| *k == kind).map(|(k, _)| *k)
+}
+
+fn service_of(kind: &str) -> &'static str {
+    MODELLED
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("", |(_, s)| s)
+}
+
+/// Whether a state attribute must be kept for comparing (see
+/// [`crate::terraform::state::parse_state_keeping`]).
+pub fn keep_attribute(kind: &str, name: &str) -> bool {
+    let Some(kind) = modelled(kind) else {
+        return false;
+    };
+    COMPARED
+        .iter()
+        .any(|c| c.kind == kind && c.state.split('.').next() == Some(name))
+}
+
+/// `arn:...:log-group:NAME:*` and `...:log-group:NAME` are the same log group.
+fn norm_arn(arn: &str) -> &str {
+    arn.strip_suffix(":*").unwrap_or(arn)
+}
+
+/// (region, account) of an ARN.
+fn arn_region_account(arn: &str) -> Option<(&str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    (parts.next()? == "arn").then_some(())?;
+    let _partition = parts.next()?;
+    let _service = parts.next()?;
+    let region = parts.next()?;
+    let account = parts.next()?;
+    parts.next()?;
+    Some((region, account))
+}
+
+/// One live resource of a modelled type.
+struct Live<'a> {
+    kind: &'static str,
+    arn: &'a str,
+    region: String,
+    name: String,
+    /// What a state instance without an `arn` may name it by (`id`, `name`).
+    idents: Vec<&'a str>,
+    tags: &'a Tags,
+    value: Value,
+}
+
+fn live<'a, T: Serialize>(
+    kind: &'static str,
+    arn: &'a str,
+    region: &str,
+    name: String,
+    idents: Vec<&'a str>,
+    tags: &'a Tags,
+    item: &T,
+) -> Live<'a> {
+    Live {
+        kind,
+        arn,
+        region: if matches!(service_of(kind), "iam" | "s3") {
+            GLOBAL_REGION.to_string()
+        } else {
+            region.to_string()
+        },
+        name,
+        idents,
+        tags,
+        // Our own snapshot types always serialize.
+        value: serde_json::to_value(item).unwrap_or(Value::Null),
+    }
+}
+
+/// Every live resource of a modelled type in an account.
+fn live_resources(a: &AccountSnapshot) -> Vec<Live<'_>> {
+    static NO_TAGS: std::sync::OnceLock<Tags> = std::sync::OnceLock::new();
+    let none = NO_TAGS.get_or_init(Tags::new);
+    let mut out = Vec::new();
+    for x in &a.acm.certificates {
+        out.push(live(
+            "aws_acm_certificate",
+            &x.arn,
+            &x.region,
+            x.domain_name.clone(),
+            vec![],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.logs.log_groups {
+        out.push(live(
+            "aws_cloudwatch_log_group",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.name],
+            none,
+            x,
+        ));
+    }
+    for x in &a.rds.instances {
+        out.push(live(
+            "aws_db_instance",
+            &x.arn,
+            &x.region,
+            x.id.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.rds.clusters {
+        out.push(live(
+            "aws_rds_cluster",
+            &x.arn,
+            &x.region,
+            x.id.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.dynamodb.tables {
+        out.push(live(
+            "aws_dynamodb_table",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.ec2.client_vpn_endpoints {
+        out.push(live(
+            "aws_ec2_client_vpn_endpoint",
+            &x.arn,
+            &x.region,
+            x.id.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.ec2.vpcs {
+        out.push(live(
+            "aws_vpc",
+            &x.arn,
+            &x.region,
+            x.id.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.ec2.subnets {
+        out.push(live(
+            "aws_subnet",
+            &x.arn,
+            &x.region,
+            x.id.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.ec2.flow_logs {
+        out.push(live(
+            "aws_flow_log",
+            &x.arn,
+            &x.region,
+            x.id.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.ec2.launch_templates {
+        out.push(live(
+            "aws_launch_template",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.ecr.repositories {
+        out.push(live(
+            "aws_ecr_repository",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.efs.file_systems {
+        out.push(live(
+            "aws_efs_file_system",
+            &x.arn,
+            &x.region,
+            x.id.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.eks.clusters {
+        out.push(live(
+            "aws_eks_cluster",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+        for ng in &x.node_groups {
+            let name = format!("{}/{}", x.name, ng.name);
+            out.push(live(
+                "aws_eks_node_group",
+                &ng.arn,
+                &x.region,
+                name,
+                vec![],
+                &ng.tags,
+                ng,
+            ));
+        }
+    }
+    for x in &a.elbv2.load_balancers {
+        out.push(live(
+            "aws_lb",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+        for l in &x.listeners {
+            let name = format!("{} :{}", x.name, l.port);
+            // Listeners have no tags of their own: the load balancer's tell who made them.
+            out.push(live(
+                "aws_lb_listener",
+                &l.arn,
+                &x.region,
+                name,
+                vec![],
+                &x.tags,
+                l,
+            ));
+        }
+    }
+    for x in &a.iam.roles {
+        out.push(live(
+            "aws_iam_role",
+            &x.arn,
+            GLOBAL_REGION,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.iam.users {
+        out.push(live(
+            "aws_iam_user",
+            &x.arn,
+            GLOBAL_REGION,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.iam.oidc_providers {
+        out.push(live(
+            "aws_iam_openid_connect_provider",
+            &x.arn,
+            GLOBAL_REGION,
+            x.url.clone(),
+            vec![],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.iam.server_certificates {
+        out.push(live(
+            "aws_iam_server_certificate",
+            &x.arn,
+            GLOBAL_REGION,
+            x.name.clone(),
+            vec![&x.name, &x.id],
+            none,
+            x,
+        ));
+    }
+    for x in &a.opensearch.domains {
+        out.push(live(
+            "aws_opensearch_domain",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.s3.buckets {
+        out.push(live(
+            "aws_s3_bucket",
+            &x.arn,
+            GLOBAL_REGION,
+            x.name.clone(),
+            vec![&x.name],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.secretsmanager.secrets {
+        out.push(live(
+            "aws_secretsmanager_secret",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![],
+            &x.tags,
+            x,
+        ));
+    }
+    for x in &a.ssm.parameters {
+        out.push(live(
+            "aws_ssm_parameter",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.name],
+            none,
+            x,
+        ));
+    }
+    for x in &a.wafv2.web_acls {
+        out.push(live(
+            "aws_wafv2_web_acl",
+            &x.arn,
+            &x.region,
+            x.name.clone(),
+            vec![&x.id],
+            &x.tags,
+            x,
+        ));
+    }
+    out
+}
+
+/// Why a live resource is AWS- or controller-created, if it is.
+fn builtin_reason(l: &Live, default_vpcs: &BTreeSet<&str>) -> Option<String> {
+    let field = |name: &str| l.value.get(name).and_then(Value::as_str);
+    let reason = match l.kind {
+        "aws_vpc" if l.value.get("is_default") == Some(&Value::Bool(true)) => {
+            Some("the default VPC (created by AWS)")
+        }
+        "aws_subnet" if field("vpc_id").is_some_and(|v| default_vpcs.contains(v)) => {
+            Some("a subnet of the default VPC (created by AWS)")
+        }
+        "aws_iam_role" if field("path").is_some_and(|p| p.starts_with("/aws-service-role/")) => {
+            Some("a service-linked role (created by AWS)")
+        }
+        "aws_iam_role" if field("path").is_some_and(|p| p.starts_with("/aws-reserved/")) => {
+            Some("an IAM Identity Center role (created by AWS)")
+        }
+        "aws_iam_role" if field("name") == Some("OrganizationAccountAccessRole") => {
+            Some("the role Organizations creates in a new account")
+        }
+        "aws_secretsmanager_secret" if field("owning_service").is_some() => {
+            Some("a secret managed by another AWS service")
+        }
+        _ => None,
+    };
+    reason.map(str::to_string).or_else(|| {
+        BUILTIN_IGNORED_TAGS
+            .iter()
+            .find(|(key, _)| l.tags.contains_key(*key))
+            .map(|(key, why)| format!("{why} (tag {key})"))
+    })
+}
+
+impl DriftIgnore {
+    /// Whether the entry covers a resource (tags: `None` when not live).
+    pub fn matches(&self, kind: &str, arn: &str, tags: Option<&Tags>) -> bool {
+        self.kind
+            .as_ref()
+            .is_none_or(|k| modelled(k).unwrap_or(k) == kind)
+            && self.resource.as_ref().is_none_or(|(_, g)| g.is_match(arn))
+            && self.tag.as_ref().is_none_or(|(key, value)| {
+                tags.and_then(|t| t.get(key))
+                    .is_some_and(|v| value.as_ref().is_none_or(|want| want == v))
+            })
+    }
+}
+
+fn user_ignored(settings: &DriftSettings, kind: &str, arn: &str, tags: Option<&Tags>) -> bool {
+    settings.ignore.iter().any(|i| i.matches(kind, arn, tags))
+}
+
+/// A live resource in no given state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unmanaged {
+    pub resource: String,
+    pub region: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+}
+
+/// A state's resource that is not live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    pub resource: String,
+    pub region: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub address: String,
+    /// The state's origin (path or s3:// uri).
+    pub state: String,
+}
+
+/// A managed resource whose compared attributes differ from its state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changed {
+    pub resource: String,
+    pub region: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub address: String,
+    pub state: String,
+    pub changes: Vec<Change>,
+}
+
+/// One attribute that differs. Values are absent when sensitive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub attribute: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<String>,
+    pub sensitive: bool,
+}
+
+/// An account's drift: what its `input.terraform` holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AccountDrift {
+    pub unmanaged: Vec<Unmanaged>,
+    pub missing: Vec<Missing>,
+    pub changed: Vec<Changed>,
+}
+
+/// Drift of every account some state manages, by account id, plus the
+/// states that could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct Drift {
+    pub accounts: BTreeMap<String, AccountDrift>,
+    pub errors: Vec<String>,
+}
+
+impl Drift {
+    /// The drift rules' input.
+    pub fn input(&self) -> TerraformInput {
+        TerraformInput {
+            accounts: self
+                .accounts
+                .iter()
+                .map(|(id, d)| (id.clone(), serde_json::to_value(d).unwrap_or(Value::Null)))
+                .collect(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+/// One managed instance of a state.
+struct Entry<'a> {
+    /// The type, canonical when modelled.
+    kind: &'a str,
+    modelled: bool,
+    address: String,
+    origin: &'a str,
+    arn: Option<&'a str>,
+    account: Option<&'a str>,
+    region: Option<&'a str>,
+    id: Option<&'a str>,
+    name: Option<&'a str>,
+    attributes: &'a BTreeMap<String, Attribute>,
+}
+
+/// The managed instances of the states. `owner` maps live ARNs to their
+/// account: an S3 ARN names no account, the live bucket does.
+fn entries<'a>(states: &'a [State], owner: &HashMap<&str, &'a str>) -> Vec<Entry<'a>> {
+    let mut out = Vec::new();
+    for state in states {
+        let first = out.len();
+        let mut accounts = BTreeSet::new();
+        let mut regions = BTreeSet::new();
+        for r in state.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            let kind = modelled(&r.kind);
+            for i in &r.instances {
+                let arn = i.arn.as_deref().or(i
+                    .id
+                    .as_deref()
+                    .filter(|id| arn_region_account(id).is_some()));
+                let parts = arn.and_then(arn_region_account);
+                if let Some((region, _)) = parts {
+                    if !region.is_empty() {
+                        regions.insert(region);
+                    }
+                }
+                let account = parts
+                    .map(|(_, a)| a)
+                    .filter(|a| !a.is_empty())
+                    .or_else(|| arn.and_then(|arn| owner.get(norm_arn(arn)).copied()));
+                accounts.extend(account);
+                out.push(Entry {
+                    kind: kind.unwrap_or(&r.kind),
+                    modelled: kind.is_some(),
+                    address: r.address(i),
+                    origin: &state.origin,
+                    arn,
+                    account,
+                    region: parts.map(|(r, _)| r).filter(|r| !r.is_empty()),
+                    id: i.id.as_deref(),
+                    name: i.name.as_deref(),
+                    attributes: &i.attributes,
+                });
+            }
+        }
+        // An instance without an ARN is in the state's account and region
+        // when the state's ARNs show only one.
+        let account = (accounts.len() == 1).then(|| *accounts.first().expect("one"));
+        let region = (regions.len() == 1).then(|| *regions.first().expect("one"));
+        for e in &mut out[first..] {
+            if e.account.is_none() {
+                e.account = account;
+            }
+            if e.arn.is_none() {
+                e.region = region;
+            }
+        }
+    }
+    out
+}
+
+/// A scalar as text; `None` for null, empty strings and missing values.
+fn scalar(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+            Some(s.to_ascii_lowercase())
+        }
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn live_value(value: &Value, c: &Compared) -> Option<String> {
+    let v = value.pointer(c.live);
+    match c.norm {
+        Norm::Plain => scalar(v),
+        Norm::Enabled => Some((v.and_then(Value::as_str) == Some("Enabled")).to_string()),
+        Norm::ZeroIfAbsent => scalar(v).or_else(|| Some("0".into())),
+        Norm::First => scalar(v.and_then(|v| v.get(0))),
+        Norm::Is(want) => Some((v.and_then(Value::as_str) == Some(want)).to_string()),
+    }
+}
+
+/// The compared attributes of a matched pair that differ.
+fn changes(entry: &Entry, live: &Live) -> Vec<Change> {
+    let mut out = Vec::new();
+    for c in COMPARED.iter().filter(|c| c.kind == entry.kind) {
+        let mut path = c.state.split('.');
+        let top = path.next().unwrap_or_default();
+        let Some(attribute) = entry.attributes.get(top) else {
+            continue; // not in this state (another provider version): not compared
+        };
+        let pointer: String = path.map(|p| format!("/{p}")).collect();
+        let Some(state_value) = attribute.value.pointer(&pointer) else {
+            continue;
+        };
+        let state = scalar(Some(state_value));
+        let live_v = live_value(&live.value, c);
+        if state == live_v {
+            continue;
+        }
+        let shown = |v: Option<String>| Some(v.unwrap_or_else(|| "(not set)".into()));
+        out.push(if attribute.sensitive {
+            Change {
+                attribute: c.state.to_string(),
+                state: None,
+                live: None,
+                sensitive: true,
+            }
+        } else {
+            Change {
+                attribute: c.state.to_string(),
+                state: shown(state),
+                live: shown(live_v),
+                sensitive: false,
+            }
+        });
+    }
+    out
+}
+
+/// Drift of the snapshot against the states. `errors` names the states that
+/// could not be read (they make "unmanaged" not evaluated).
+pub fn compute(
+    snapshot: &Snapshot,
+    states: &[State],
+    errors: Vec<String>,
+    settings: &DriftSettings,
+) -> Drift {
+    let live: Vec<Vec<Live>> = snapshot.accounts.iter().map(live_resources).collect();
+    let owner: HashMap<&str, &str> = snapshot
+        .accounts
+        .iter()
+        .zip(&live)
+        .flat_map(|(a, live)| {
+            live.iter()
+                .map(|l| (norm_arn(l.arn), a.account.id.as_str()))
+        })
+        .collect();
+    let entries = entries(states, &owner);
+    let in_scope: BTreeSet<&str> = entries.iter().filter_map(|e| e.account).collect();
+    let mut by_arn: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_ident: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        match e.arn {
+            Some(arn) => by_arn.entry(norm_arn(arn)).or_default().push(i),
+            None => {
+                for ident in [e.id, e.name].into_iter().flatten() {
+                    by_ident.entry((e.kind, ident)).or_default().push(i);
+                }
+            }
+        }
+    }
+
+    let mut matched = vec![false; entries.len()];
+    let mut drift = Drift {
+        accounts: BTreeMap::new(),
+        errors,
+    };
+    for (account, live) in snapshot.accounts.iter().zip(&live) {
+        let id = account.account.id.as_str();
+        if !in_scope.contains(id) {
+            continue;
+        }
+        let out = drift.accounts.entry(id.to_string()).or_default();
+        let default_vpcs: BTreeSet<&str> = account
+            .ec2
+            .vpcs
+            .iter()
+            .filter(|v| v.is_default)
+            .map(|v| v.id.as_str())
+            .collect();
+        for l in live {
+            let found: Vec<usize> = match by_arn.get(norm_arn(l.arn)) {
+                Some(found) => found.clone(),
+                None => l
+                    .idents
+                    .iter()
+                    .filter_map(|ident| by_ident.get(&(l.kind, *ident)))
+                    .flatten()
+                    .copied()
+                    .filter(|&i| entries[i].account == Some(id))
+                    .collect(),
+            };
+            for &i in &found {
+                matched[i] = true;
+            }
+            if found.is_empty() {
+                let ignored = (settings.builtin_ignores
+                    && builtin_reason(l, &default_vpcs).is_some())
+                    || user_ignored(settings, l.kind, l.arn, Some(l.tags));
+                if !ignored {
+                    out.unmanaged.push(Unmanaged {
+                        resource: l.arn.to_string(),
+                        region: l.region.clone(),
+                        kind: l.kind.to_string(),
+                        name: l.name.clone(),
+                    });
+                }
+                continue;
+            }
+            if user_ignored(settings, l.kind, l.arn, Some(l.tags)) {
+                continue;
+            }
+            let Some(entry) = found
+                .iter()
+                .map(|&i| &entries[i])
+                .find(|e| e.kind == l.kind)
+            else {
+                continue;
+            };
+            let changes = changes(entry, l);
+            if !changes.is_empty() {
+                out.changed.push(Changed {
+                    resource: l.arn.to_string(),
+                    region: l.region.clone(),
+                    kind: l.kind.to_string(),
+                    name: l.name.clone(),
+                    address: entry.address.clone(),
+                    state: entry.origin.to_string(),
+                    changes,
+                });
+            }
+        }
+    }
+
+    for (e, _) in entries
+        .iter()
+        .zip(&matched)
+        .filter(|(e, m)| e.modelled && !**m)
+    {
+        let (Some(account_id), Some(out)) =
+            (e.account, e.account.and_then(|a| drift.accounts.get_mut(a)))
+        else {
+            continue;
+        };
+        let Some(account) = snapshot
+            .accounts
+            .iter()
+            .find(|a| a.account.id == account_id)
+        else {
+            continue;
+        };
+        let service = service_of(e.kind);
+        let global = matches!(service, "iam" | "s3");
+        let region = if global {
+            GLOBAL_REGION
+        } else {
+            match e.region {
+                Some(r) if account.regions.iter().any(|x| x == r) => r,
+                _ => continue, // a region not read, or unknown: not evaluated
+            }
+        };
+        let read = account
+            .coverage
+            .iter()
+            .any(|c| c.region == region && c.service == service && c.status == CoverageStatus::Ok);
+        let resource = match (e.arn, e.kind, e.id) {
+            (Some(arn), _, _) => arn.to_string(),
+            (None, "aws_s3_bucket", Some(bucket)) => format!("arn:aws:s3:::{bucket}"),
+            _ => continue, // nothing to name it by
+        };
+        if !read || user_ignored(settings, e.kind, &resource, None) {
+            continue;
+        }
+        out.missing.push(Missing {
+            resource,
+            region: region.to_string(),
+            kind: e.kind.to_string(),
+            address: e.address.clone(),
+            state: e.origin.to_string(),
+        });
+    }
+    if !drift.errors.is_empty() {
+        // A state not read may manage any of them: unmanaged is not evaluated.
+        for d in drift.accounts.values_mut() {
+            d.unmanaged.clear();
+        }
+    }
+    for d in drift.accounts.values_mut() {
+        d.unmanaged.sort_by(|a, b| a.resource.cmp(&b.resource));
+        d.missing
+            .sort_by(|a, b| (&a.resource, &a.address).cmp(&(&b.resource, &b.address)));
+        d.changed.sort_by(|a, b| a.resource.cmp(&b.resource));
+    }
+    drift
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terraform::state::parse_state_keeping;
+
+    #[test]
+    fn every_compared_attribute_belongs_to_a_modelled_type() {
+        for c in COMPARED {
+            assert_eq!(modelled(c.kind), Some(c.kind), "{}", c.kind);
+            assert!(c.live.starts_with('/'), "{}: a JSON pointer", c.live);
+            assert!(keep_attribute(c.kind, c.state.split('.').next().unwrap()));
+        }
+        assert!(keep_attribute("aws_alb", "enable_deletion_protection"));
+        assert!(!keep_attribute("aws_db_instance", "password"));
+        assert!(!keep_attribute("aws_kms_key", "policy"));
+    }
+
+    #[test]
+    fn sensitive_changes_hide_both_values() {
+        let state = r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_ssm_parameter",
+          "name": "p", "instances": [{"attributes": {"arn": "arn:aws:ssm:eu-central-1:1:parameter/a",
+          "name": "/a", "type": "String", "value": "hunter2"},
+          "sensitive_attributes": [[{"type": "get_attr", "value": "type"}], [{"type": "get_attr", "value": "value"}]]}]}]}"#;
+        let state = parse_state_keeping(state.as_bytes(), "s", &keep_attribute).unwrap();
+        let instance = &state.resources[0].instances[0];
+        assert_eq!(instance.attributes.len(), 1, "only `type` is compared");
+        assert!(!format!("{state:?}").contains("String"));
+        let entries = entries(std::slice::from_ref(&state), &HashMap::new());
+        let tags = Tags::new();
+        let live = Live {
+            kind: "aws_ssm_parameter",
+            arn: "arn:aws:ssm:eu-central-1:1:parameter/a",
+            region: "eu-central-1".into(),
+            name: "/a".into(),
+            idents: vec![],
+            tags: &tags,
+            value: serde_json::json!({"type": "SecureString"}),
+        };
+        assert_eq!(
+            changes(&entries[0], &live),
+            vec![Change {
+                attribute: "type".into(),
+                state: None,
+                live: None,
+                sensitive: true
+            }]
+        );
+    }
+
+    #[test]
+    fn live_values_read_in_the_state_terms() {
+        let row = |kind, state| {
+            COMPARED
+                .iter()
+                .find(|c| c.kind == kind && c.state == state)
+                .unwrap()
+        };
+        let v = serde_json::json!({"versioning": "Suspended", "scheme": "internal",
+            "certificates": ["arn:c1", "arn:c2"], "attributes": {"deletion_protection.enabled": "TRUE"}});
+        assert_eq!(
+            live_value(&v, row("aws_s3_bucket", "versioning.0.enabled")).as_deref(),
+            Some("false")
+        );
+        assert_eq!(
+            live_value(&v, row("aws_lb", "internal")).as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            live_value(&v, row("aws_lb_listener", "certificate_arn")).as_deref(),
+            Some("arn:c1")
+        );
+        assert_eq!(
+            live_value(&v, row("aws_lb", "enable_deletion_protection")).as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            live_value(&v, row("aws_cloudwatch_log_group", "retention_in_days")).as_deref(),
+            Some("0")
+        );
+        assert_eq!(live_value(&v, row("aws_lb_listener", "ssl_policy")), None);
+    }
+}
