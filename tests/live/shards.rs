@@ -178,6 +178,34 @@ fn four_shards_in_s3_give_the_findings_of_one_audit() {
     assert_eq!(gaps(&sharded), gaps(&whole));
     assert!(gaps(&sharded).iter().all(|g| g.2 != "account"));
 
+    // Yesterday's shards as the baseline of today's audit: nothing changed, so
+    // every finding is unchanged and --fail-on-new gates nothing.
+    let against = json_report(
+        endpoint.archaudit(&[
+            "audit",
+            "--org",
+            "--regions",
+            "eu-central-1",
+            "--format",
+            "json",
+            "--baseline",
+            &prefix,
+            "--fail-on-new",
+            "low",
+        ]),
+        0,
+    );
+    assert_eq!(against["baseline"]["source"], prefix.as_str());
+    assert_eq!(against["baseline"]["new"], 0);
+    assert_eq!(against["baseline"]["resolved"], json!([]));
+    let states: BTreeSet<&str> = against["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["baseline_state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, BTreeSet::from(["unchanged"]));
+
     // The prefix is read page by page.
     endpoint.clear_calls();
     let listed = tokio::runtime::Builder::new_current_thread()
