@@ -3,12 +3,11 @@
 //! through [`super::SarifReporter`] with `baselineState`.
 
 use super::json::{listed, JsonFinding, Tool};
-use super::markdown::escape;
-use super::Report;
+use super::markdown::{escape, table as markdown_table};
+use super::{plural, Report, TableReporter};
 use crate::drift::{FieldChange, ResourceDiff, ResourceRef};
 use crate::engine::{Finding, Severity};
 use anyhow::Result;
-use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::Value;
 use std::io::Write;
@@ -36,10 +35,6 @@ impl DiffReport<'_> {
             .baseline
             .expect("a diff report always has a baseline")
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A value for a cell: strings bare, the rest as compact JSON, long ones cut.
@@ -170,33 +165,13 @@ fn not_compared_lines(diff: &ResourceDiff) -> Vec<String> {
         .collect()
 }
 
-fn verdict(report: &Report) -> Option<String> {
-    report.thresholds().map(|t| {
-        let verdict = if report.failed() { "FAILED" } else { "passed" };
-        format!("Result: {verdict} ({t}).")
-    })
-}
-
 /// The diff as terminal tables.
 pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) -> Result<()> {
-    let table = |header: &[&str]| {
-        let mut table = Table::new();
-        table.load_style(presets::UTF8_FULL_CONDENSED);
-        if terminal {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
-            table.force_no_tty();
-        }
-        table.set_header(header.iter().map(|h| {
-            let cell = Cell::new(h);
-            if terminal {
-                cell.add_attribute(Attribute::Bold)
-            } else {
-                cell
-            }
-        }));
-        table
+    let tables = TableReporter {
+        terminal,
+        show_suppressed: false,
     };
+    let table = |header: &[&str]| tables.table(header);
     writeln!(
         out,
         "Drift from {} (snapshot of {}) to {} (snapshot of {})\n",
@@ -246,7 +221,7 @@ pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) 
         d.resolved.len(),
         d.not_reevaluated.len()
     )?;
-    if let Some(line) = verdict(diff.report) {
+    if let Some(line) = diff.report.verdict() {
         writeln!(out, "{line}")?;
     }
     Ok(())
@@ -269,18 +244,13 @@ pub fn write_diff_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()>
         escape(diff.new_source),
         escape(diff.report.generated_at)
     )?;
-    if let Some(line) = verdict(diff.report) {
+    if let Some(line) = diff.report.verdict() {
         writeln!(out, "**{}**\n", escape(&line))?;
     }
-    let table = |out: &mut dyn Write, header: &[&str], rows: Vec<Vec<String>>| -> Result<()> {
-        writeln!(out, "| {} |", header.join(" | "))?;
-        writeln!(out, "|{}", " --- |".repeat(header.len()))?;
-        for row in rows {
-            let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
-            writeln!(out, "| {} |", cells.join(" | "))?;
-        }
-        writeln!(out)?;
-        Ok(())
+    let escaped = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|row| row.iter().map(|c| escape(c)).collect())
+            .collect()
     };
     writeln!(out, "### Resources\n")?;
     match diff.resources {
@@ -288,12 +258,13 @@ pub fn write_diff_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()>
             writeln!(out, "{}\n", escape(&resources_summary(resources)))?;
             let rows = resource_rows(resources);
             if !rows.is_empty() {
-                table(
+                markdown_table(
                     out,
+                    &plural(rows.len(), "resource change"),
                     &[
                         "Change", "Account", "Region", "Kind", "Resource", "Field", "Old", "New",
                     ],
-                    rows.into_iter().map(Vec::from).collect(),
+                    &escaped(rows.into_iter().map(Vec::from).collect()),
                 )?;
             }
             let notes = not_compared_lines(resources);
@@ -321,12 +292,13 @@ pub fn write_diff_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()>
     )?;
     let rows = finding_rows(diff);
     if !rows.is_empty() {
-        table(
+        markdown_table(
             out,
+            &plural(rows.len(), "finding"),
             &[
                 "State", "Severity", "Rule", "Account", "Resource", "Message",
             ],
-            rows.into_iter().map(Vec::from).collect(),
+            &escaped(rows.into_iter().map(Vec::from).collect()),
         )?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! fold into `<details>`, and tables are capped so the report stays inside a
 //! comment's size limit (the JSON and SARIF reports hold everything).
 
-use super::{Report, Reporter};
+use super::{plural, Report, Reporter};
 use crate::engine::Finding;
 use crate::terraform::Located;
 use anyhow::Result;
@@ -36,12 +36,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
 /// Writes a table with `header`, folded when long, capped at `MAX_ROWS`.
-fn table(out: &mut dyn Write, summary: &str, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+pub(super) fn table(
+    out: &mut dyn Write,
+    summary: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<()> {
     let fold = rows.len() > FOLD_AFTER;
     if fold {
         writeln!(out, "<details><summary>{}</summary>\n", escape(summary))?;

@@ -22,6 +22,11 @@ use anyhow::Result;
 use std::collections::BTreeMap;
 use std::io::Write;
 
+/// `1 finding`, `2 findings`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Everything a reporter needs.
 pub struct Report<'a> {
     pub evaluation: &'a Evaluation,
@@ -102,6 +107,14 @@ impl Report<'_> {
         self.fail_on
             .is_some_and(|min| self.evaluation.findings.iter().any(|f| f.severity >= min))
             || self.baseline.is_some_and(Baseline::failed)
+    }
+
+    /// `Result: FAILED (--fail-on high).`, when a threshold is set.
+    pub fn verdict(&self) -> Option<String> {
+        self.thresholds().map(|t| {
+            let verdict = if self.failed() { "FAILED" } else { "passed" };
+            format!("Result: {verdict} ({t}).")
+        })
     }
 
     /// A finding's state against the baseline, when there is one.

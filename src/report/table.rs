@@ -2,7 +2,7 @@
 //! most severe first; then coverage gaps; then a summary line. Colour only when
 //! writing to a terminal.
 
-use super::{Report, Reporter};
+use super::{plural, Report, Reporter};
 use crate::drift::BaselineState;
 use crate::engine::suppress::NoteKind;
 use crate::engine::{Finding, Severity, UNASSIGNED};
@@ -18,7 +18,7 @@ pub struct TableReporter {
 }
 
 impl TableReporter {
-    fn table(&self, header: &[&str]) -> Table {
+    pub(super) fn table(&self, header: &[&str]) -> Table {
         let mut table = Table::new();
         table.load_style(presets::UTF8_FULL_CONDENSED);
         if self.terminal {
@@ -59,10 +59,6 @@ impl TableReporter {
             Severity::Low => cell.fg(Color::Cyan),
         }
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 impl Reporter for TableReporter {
@@ -224,9 +220,8 @@ impl Reporter for TableReporter {
         if let Some(baseline) = report.baseline {
             writeln!(out, "{}", baseline.summary())?;
         }
-        if let Some(thresholds) = report.thresholds() {
-            let verdict = if report.failed() { "FAILED" } else { "passed" };
-            writeln!(out, "Result: {verdict} ({thresholds}).")?;
+        if let Some(verdict) = report.verdict() {
+            writeln!(out, "{verdict}")?;
         }
         Ok(())
     }
