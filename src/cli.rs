@@ -3,7 +3,7 @@
 
 use crate::aws::AwsOptions;
 use crate::collect::{policy, Accounts, CallLog, CollectOptions, Regions};
-use crate::config::{is_account_id, is_iam_name, is_region, Config};
+use crate::config::{values, Config};
 use crate::drift::terraform::{compute as compute_drift, keep_attribute};
 use crate::drift::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::SuppressionNote;
@@ -17,7 +17,7 @@ use crate::snapshot::{encode_snapshot, Shard, Snapshot};
 use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
 use crate::terraform::state::{parse_state_keeping, MAX_STATE_BYTES};
 use crate::terraform::{expand_state_glob, Locations, Sources, State};
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -277,7 +277,7 @@ impl CatalogueArgs {
     /// The catalogue with the user's rules added and the config's selection applied.
     pub fn catalogue(&self, config: &Config) -> Result<Catalogue> {
         let mut catalogue = Catalogue::load(&self.rules_dir)?;
-        config.apply_to_catalogue(&mut catalogue)?;
+        catalogue.configure(config)?;
         Ok(catalogue)
     }
 }
@@ -450,13 +450,10 @@ fn policy_document(args: &PolicyArgs) -> Result<serde_json::Value> {
     if !args.runner {
         return Ok(policy::member_policy());
     }
-    let role_name = args
-        .role_name
-        .clone()
-        .unwrap_or_else(|| AwsOptions::default().role_name);
-    if !is_iam_name(&role_name) {
-        bail!("--role-name {role_name:?} is not an IAM role name");
-    }
+    let role_name = match &args.role_name {
+        Some(name) => values::assumed_role_name(name).map_err(|e| anyhow!("--role-name {e}"))?,
+        None => AwsOptions::default().role_name,
+    };
     if let Some(bucket) = &args.bucket {
         if !policy::is_bucket_name(bucket) {
             bail!("--bucket {bucket:?} is not an S3 bucket name (a name, not an s3:// URI)");
@@ -735,9 +732,7 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
 fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOptions> {
     let c = &config.collect;
     for id in &args.accounts {
-        if !is_account_id(id) {
-            bail!("--account {id:?} is not a 12-digit account id");
-        }
+        values::account_id(id).map_err(|e| anyhow!("--account {e}"))?;
     }
     let accounts = if args.org {
         Accounts::Organization
@@ -749,6 +744,9 @@ fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOpti
     let regions = if args.regions.is_empty() {
         c.regions.clone().unwrap_or_default()
     } else {
+        for r in &args.regions {
+            values::region_to_read(r).map_err(|e| anyhow!("--regions: {e}"))?;
+        }
         args.regions.clone()
     };
     let regions = if regions.is_empty() || regions.iter().any(|r| r == "all") {
@@ -757,25 +755,19 @@ fn collect_options(args: &CollectionArgs, config: &Config) -> Result<CollectOpti
         }
         Regions::All
     } else {
-        for r in &regions {
-            if r == crate::snapshot::GLOBAL_REGION || !is_region(r) {
-                bail!("--regions: {r:?} is not a region name (e.g. eu-central-1), or `all`");
-            }
-        }
         Regions::List(regions)
     };
-    let role_name = args
-        .role_name
-        .clone()
-        .or_else(|| c.role_name.clone())
-        .unwrap_or_else(|| AwsOptions::default().role_name);
-    if !is_iam_name(&role_name) {
-        bail!("--role-name {role_name:?} is not an IAM role name");
-    }
-    let concurrency = args.concurrency.or(c.concurrency).unwrap_or(32);
-    if !(1..=1024).contains(&concurrency) {
-        bail!("--concurrency {concurrency} is not between 1 and 1024");
-    }
+    let role_name = match &args.role_name {
+        Some(name) => values::assumed_role_name(name).map_err(|e| anyhow!("--role-name {e}"))?,
+        None => c
+            .assumed_role
+            .clone()
+            .unwrap_or_else(|| AwsOptions::default().role_name),
+    };
+    let concurrency = match args.concurrency {
+        Some(n) => values::concurrency(n as i128).map_err(|e| anyhow!("--concurrency {e}"))?,
+        None => c.concurrency.unwrap_or(values::DEFAULT_CONCURRENCY),
+    };
     Ok(CollectOptions {
         aws: AwsOptions {
             endpoint_url: args.endpoint_url.clone(),

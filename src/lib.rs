@@ -2,7 +2,7 @@
 //! architecture and AWS/EKS best practices.
 //!
 //! Floors (a module only uses what stands below it): `cli` > `report` > `engine`
-//! > `config` / `snapshot`.
+//! > `config` > `snapshot` > `severity`.
 //!
 //! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
 //! reports and states as files or S3 objects), stand between `cli` and
@@ -15,6 +15,7 @@ pub mod config;
 pub mod drift;
 pub mod engine;
 pub mod report;
+pub mod severity;
 pub mod snapshot;
 pub mod store;
 pub mod terraform;

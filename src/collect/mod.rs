@@ -32,7 +32,7 @@ use crate::snapshot::{
     Account, AccountSnapshot, CoverageEntry, CoverageStatus, ErrorClass, Organization, Shard,
     ShardRecord, Snapshot, Tags, GLOBAL_REGION,
 };
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use aws_config::SdkConfig;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
@@ -122,7 +122,8 @@ pub struct CollectOptions {
     pub aws: AwsOptions,
     pub accounts: Accounts,
     pub regions: Regions,
-    /// Service tasks in flight at once, over the whole organization.
+    /// Service tasks in flight at once, over the whole organization (at least 1:
+    /// `config::values::concurrency` checks it).
     pub concurrency: usize,
     /// Show a progress bar on stderr.
     pub progress: bool,
@@ -624,9 +625,6 @@ async fn organization_accounts(
 
 /// Collects a snapshot of the selected accounts and regions.
 pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapshot> {
-    if opts.concurrency == 0 {
-        bail!("--concurrency must be at least 1");
-    }
     let generated_at = jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();

@@ -14,6 +14,7 @@
 
 pub mod finding;
 pub mod rule;
+mod selection;
 pub mod suppress;
 
 pub use finding::{fingerprint, CoverageGap, Finding, Suppressed};
@@ -507,7 +508,7 @@ impl CompiledRules {
         terraform: Option<&TerraformInput>,
     ) -> Result<AccountResult> {
         let id = &account.account.id;
-        let role_name = role.unwrap_or(UNASSIGNED);
+        let account_role = role.unwrap_or(UNASSIGNED);
         let coverage = Coverage::new(account);
         let mut result = AccountResult {
             findings: Vec::new(),
@@ -531,7 +532,7 @@ impl CompiledRules {
         }
 
         let drift = terraform.and_then(|t| t.accounts.get(id));
-        engine.set_input(account_input(account, now, role_name, org, drift)?);
+        engine.set_input(account_input(account, now, account_role, org, drift)?);
         for rule in self.rules.iter().filter(|r| r.applies_to(role)) {
             if rule.reads_terraform() {
                 let errors = terraform.map_or(&[][..], |t| t.errors.as_slice());
@@ -594,7 +595,7 @@ impl CompiledRules {
                     severity: rule.severity,
                     account_id: id.clone(),
                     account_name: account.account.name.clone(),
-                    account_role: role_name.to_string(),
+                    account_role: account_role.to_string(),
                     region,
                     resource: item.resource,
                     message: item.message,

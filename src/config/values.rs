@@ -1,0 +1,100 @@
+//! The values that come both from flags and from `archaudit.toml`, each
+//! checked here and nowhere else. A check returns the problem as a phrase
+//! (`"5712" is not a 12-digit account id`); the caller names where the value
+//! came from (`--account`, or `file:line: accounts`).
+
+/// The most service reads in flight at once that `--concurrency` accepts.
+pub const MAX_CONCURRENCY: usize = 1024;
+
+/// Service reads in flight at once when neither flag nor config sets it.
+pub const DEFAULT_CONCURRENCY: usize = 32;
+
+/// A 12-digit AWS account id.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub fn account_id(s: &str) -> Result<String, String> {
+    if is_account_id(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not a 12-digit account id"))
+    }
+}
+
+/// A region name such as `eu-central-1`, or `global`.
+pub fn is_region(s: &str) -> bool {
+    s == crate::snapshot::GLOBAL_REGION
+        || (s.split('-').count() >= 3
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+}
+
+/// A region to read: a region name, or `all` (the account's enabled regions).
+pub fn region_to_read(s: &str) -> Result<String, String> {
+    if s == "all" || (s != crate::snapshot::GLOBAL_REGION && is_region(s)) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a region name (e.g. eu-central-1), or `all`"
+        ))
+    }
+}
+
+/// IAM role names: 1-64 of letters, digits and `+=,.@_-`.
+pub fn is_iam_name(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// The IAM role archaudit assumes in each audited account.
+pub fn assumed_role_name(s: &str) -> Result<String, String> {
+    if is_iam_name(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not an IAM role name"))
+    }
+}
+
+/// How many service reads may be in flight at once.
+pub fn concurrency(n: i128) -> Result<usize, String> {
+    match usize::try_from(n) {
+        Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
+        _ => Err(format!("{n} is not between 1 and {MAX_CONCURRENCY}")),
+    }
+}
+
+/// Text that must say something (a reason, an external id, a tag key).
+pub fn not_blank(s: &str, problem: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err(problem.to_string())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// An architecture role (`production`, `shared`, ...): lowercase letters, digits, `-`.
+pub fn architecture_role(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not a lowercase role name"))
+    }
+}
+
+/// An ARN (or account name) glob.
+pub fn glob(s: &str) -> Result<globset::GlobMatcher, String> {
+    globset::Glob::new(s)
+        .map(|g| g.compile_matcher())
+        .map_err(|e| format!("bad glob: {e}"))
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+pub fn date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse()
+        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
