@@ -7,6 +7,9 @@
 //! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
 //! reports and states as files or S3 objects), stand between `cli` and
 //! `snapshot`, over `aws` (SDK configuration).
+//!
+//! `services` is the registry: the one list of AWS services, which the
+//! snapshot and the collectors each expand into what they need per service.
 
 pub mod aws;
 pub mod cli;
@@ -15,6 +18,7 @@ pub mod config;
 pub mod drift;
 pub mod engine;
 pub mod report;
+mod services;
 pub mod severity;
 pub mod snapshot;
 pub mod store;

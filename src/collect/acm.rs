@@ -4,8 +4,8 @@
 //! (ListTagsForCertificate). A certificate deleted between the calls is left out.
 
 use super::policy::Operation;
-use super::{call, client, for_each_concurrent, rfc3339, tags_from, Scope};
-use crate::aws::{error_code, CallError};
+use super::{client, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Acm, Certificate};
 use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
 use aws_sdk_acm::Client;
@@ -23,7 +23,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
 ];
 
 /// The error code of a certificate that no longer exists.
-const NOT_FOUND: &str = "ResourceNotFoundException";
+const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Acm, CallError> {
     let acm = client!(aws_sdk_acm, scope);
@@ -31,30 +31,29 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Acm, CallError> {
 }
 
 async fn read(acm: &Client, scope: &Scope) -> Result<Acm, CallError> {
-    let summaries = acm
-        .list_certificates()
-        .set_certificate_statuses(Some(
-            CertificateStatus::values()
-                .iter()
-                .map(|s| CertificateStatus::from(*s))
-                .collect(),
-        ))
-        .includes(
-            Filters::builder()
-                .set_key_types(Some(
-                    KeyAlgorithm::values()
-                        .iter()
-                        .map(|k| KeyAlgorithm::from(*k))
-                        .collect(),
-                ))
-                .build(),
-        )
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let summaries = every(
+        acm.list_certificates()
+            .set_certificate_statuses(Some(
+                CertificateStatus::values()
+                    .iter()
+                    .map(|s| CertificateStatus::from(*s))
+                    .collect(),
+            ))
+            .includes(
+                Filters::builder()
+                    .set_key_types(Some(
+                        KeyAlgorithm::values()
+                            .iter()
+                            .map(|k| KeyAlgorithm::from(*k))
+                            .collect(),
+                    ))
+                    .build(),
+            )
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
     let arns: Vec<String> = summaries
         .iter()
         .filter_map(|s| s.certificate_arn().map(str::to_string))
@@ -71,29 +70,27 @@ async fn certificate(
     scope: &Scope,
     arn: String,
 ) -> Result<Option<Certificate>, CallError> {
-    let described = match acm
-        .describe_certificate()
-        .certificate_arn(&arn)
-        .send()
-        .await
-    {
-        Ok(out) => out,
-        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-        Err(e) => return Err(call(e)),
-    };
-    let Some(c) = described.certificate() else {
+    let described = found(
+        acm.describe_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await,
+        NOT_FOUND,
+    )?;
+    let Some(c) = described.as_ref().and_then(|d| d.certificate()) else {
         return Ok(None);
     };
-    let tags = match acm
-        .list_tags_for_certificate()
-        .certificate_arn(&arn)
-        .send()
-        .await
-    {
-        Ok(out) => tags_from(out.tags(), |t| (Some(t.key()), t.value())),
-        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-        Err(e) => return Err(call(e)),
+    let Some(tagged) = found(
+        acm.list_tags_for_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await,
+        NOT_FOUND,
+    )?
+    else {
+        return Ok(None);
     };
+    let tags = tags_from(tagged.tags(), |t| (Some(t.key()), t.value()));
     Ok(Some(Certificate {
         region: scope.region.clone(),
         domain_name: c.domain_name().unwrap_or_default().to_string(),

@@ -3,8 +3,8 @@
 //! registry scanning configuration.
 
 use super::policy::Operation;
-use super::{call, client, for_each_concurrent, Scope};
-use crate::aws::{error_code, CallError};
+use super::{call, client, every, for_each_concurrent, found, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Ecr, Registry, RegistryScanningRule, Repository};
 
 /// The AWS operations this collector sends, each with the IAM action it needs
@@ -22,41 +22,28 @@ pub(crate) const OPERATIONS: &[Operation] = &[
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
     let ecr = client!(aws_sdk_ecr, scope);
-    let repos: Vec<_> = ecr
-        .describe_repositories()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let repos: Vec<_> = every(ecr.describe_repositories().into_paginator().items().send()).await?;
 
     let repositories = for_each_concurrent(repos, |r| {
         let ecr = ecr.clone();
         async move {
             let name = r.repository_name().unwrap_or_default().to_string();
-            let lifecycle = ecr
-                .get_lifecycle_policy()
-                .repository_name(&name)
-                .send()
-                .await;
-            let has_lifecycle_policy = match lifecycle {
-                Ok(_) => true,
-                Err(e) if error_code(&e) == Some("LifecyclePolicyNotFoundException") => false,
-                Err(e) => return Err(call(e)),
-            };
-            let policy = match ecr
-                .get_repository_policy()
-                .repository_name(&name)
-                .send()
-                .await
-            {
-                Ok(out) => out.policy_text().and_then(|t| serde_json::from_str(t).ok()),
-                Err(e) if error_code(&e) == Some("RepositoryPolicyNotFoundException") => None,
-                Err(e) => return Err(call(e)),
-            };
+            let has_lifecycle_policy = found(
+                ecr.get_lifecycle_policy()
+                    .repository_name(&name)
+                    .send()
+                    .await,
+                &["LifecyclePolicyNotFoundException"],
+            )?
+            .is_some();
+            let policy = found(
+                ecr.get_repository_policy()
+                    .repository_name(&name)
+                    .send()
+                    .await,
+                &["RepositoryPolicyNotFoundException"],
+            )?
+            .and_then(|out| serde_json::from_str(out.policy_text()?).ok());
             let encryption = r.encryption_configuration();
             Ok(Repository {
                 arn: r.repository_arn().unwrap_or_default().to_string(),

@@ -7,7 +7,7 @@
 //! (`LoadBalancerNotFound`) is left out: it no longer exists.
 
 use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
+use super::{call, client, every, for_each_concurrent, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Elbv2, Listener, ListenerAction, LoadBalancer, RedirectConfig, Tags};
 use aws_sdk_elasticloadbalancingv2::operation::describe_listener_certificates::DescribeListenerCertificatesError;
@@ -61,54 +61,50 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Elbv2, CallError> {
 }
 
 async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
-    let lbs: Vec<_> = elb
-        .describe_load_balancers()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let lbs: Vec<_> = every(
+        elb.describe_load_balancers()
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
 
     let described = for_each_concurrent(lbs, |lb| {
         let elb = elb.clone();
         async move {
             let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
-            let attributes = match elb
-                .describe_load_balancer_attributes()
-                .load_balancer_arn(&arn)
-                .send()
-                .await
-            {
-                Ok(out) => out
-                    .attributes()
-                    .iter()
-                    .filter_map(|a| {
-                        Some((
-                            a.key()?.to_string(),
-                            a.value().unwrap_or_default().to_string(),
-                        ))
-                    })
-                    .collect(),
-                Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-                Err(e) => return Err(call(e)),
+            let Some(attributes) = found(
+                elb.describe_load_balancer_attributes()
+                    .load_balancer_arn(&arn)
+                    .send()
+                    .await,
+                &[NOT_FOUND],
+            )?
+            else {
+                return Ok(None);
             };
-            let listeners = match elb
-                .describe_listeners()
-                .load_balancer_arn(&arn)
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Vec<_>>()
-                .await
-                .into_iter()
-                .collect::<Result<Vec<_>, _>>()
-            {
-                Ok(listeners) => listeners,
-                Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-                Err(e) => return Err(call(e)),
+            let attributes = attributes
+                .attributes()
+                .iter()
+                .filter_map(|a| {
+                    Some((
+                        a.key()?.to_string(),
+                        a.value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect();
+            let Some(listeners) = found(
+                elb.describe_listeners()
+                    .load_balancer_arn(&arn)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await,
+                &[NOT_FOUND],
+            )?
+            else {
+                return Ok(None);
             };
             let mut mapped = Vec::with_capacity(listeners.len());
             for l in &listeners {
@@ -223,10 +219,8 @@ async fn extra_certificates(
         .into_paginator()
         .items()
         .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()?;
+        .try_collect()
+        .await?;
     Ok(certificates
         .iter()
         .filter_map(|c| c.certificate_arn())

@@ -3,7 +3,7 @@
 //! summary has no ARN; it is built as AWS formats it.
 
 use super::policy::Operation;
-use super::{call, client, Scope};
+use super::{client, every, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Grafana, GrafanaWorkspace};
 use aws_sdk_grafana::types::WorkspaceSummary;
@@ -22,16 +22,8 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Grafana, CallError> {
 }
 
 async fn read(grafana: &Client, scope: &Scope) -> Result<Grafana, CallError> {
-    let summaries: Vec<WorkspaceSummary> = grafana
-        .list_workspaces()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let summaries: Vec<WorkspaceSummary> =
+        every(grafana.list_workspaces().into_paginator().items().send()).await?;
     Ok(Grafana {
         workspaces: summaries.iter().map(|w| workspace(w, scope)).collect(),
     })

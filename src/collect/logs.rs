@@ -2,7 +2,7 @@
 //! creation time and ARN are all in the list).
 
 use super::policy::Operation;
-use super::{call, client, rfc3339, Scope};
+use super::{client, every, rfc3339, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{LogGroup, Logs};
 use aws_sdk_cloudwatchlogs::Client;
@@ -24,15 +24,14 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Logs, CallError> {
 }
 
 async fn read(scope: &Scope, logs: &Client) -> Result<Logs, CallError> {
-    let groups = logs
-        .describe_log_groups()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let groups = every(
+        logs.describe_log_groups()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .items()
+            .send(),
+    )
+    .await?;
     let log_groups = groups
         .iter()
         .map(|g| {

@@ -3,8 +3,8 @@
 //! domain. A domain deleted between the calls is left out.
 
 use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
-use crate::aws::{error_code, CallError};
+use super::{call, client, for_each_concurrent, found, tags_from, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Domain, OpenSearch};
 use aws_sdk_opensearch::types::DomainStatus;
 use aws_sdk_opensearch::Client;
@@ -54,11 +54,14 @@ async fn read(os: &Client, scope: &Scope) -> Result<OpenSearch, CallError> {
     .collect();
 
     let domains = for_each_concurrent(statuses, |d| async move {
-        let tags = match os.list_tags().arn(d.arn()).send().await {
-            Ok(out) => tags_from(out.tag_list(), |t| (Some(t.key()), Some(t.value()))),
-            Err(e) if error_code(&e) == Some("ResourceNotFoundException") => return Ok(None),
-            Err(e) => return Err(call(e)),
+        let Some(listed) = found(
+            os.list_tags().arn(d.arn()).send().await,
+            &["ResourceNotFoundException"],
+        )?
+        else {
+            return Ok(None);
         };
+        let tags = tags_from(listed.tag_list(), |t| (Some(t.key()), Some(t.value())));
         Ok(Some(domain(&d, &scope.region, tags)))
     })
     .await?;

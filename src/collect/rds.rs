@@ -4,7 +4,7 @@
 //! resources; they are kept, their `engine` tells them apart.
 
 use super::policy::Operation;
-use super::{call, client, tags_from, Scope};
+use super::{client, every, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{DbCluster, DbInstance, Rds};
 use aws_sdk_rds::types;
@@ -23,25 +23,10 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Rds, CallError> {
 
 async fn read(rds: &Client, scope: &Scope) -> Result<Rds, CallError> {
     let (instances, clusters) = futures::join!(
-        rds.describe_db_instances()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Vec<_>>(),
-        rds.describe_db_clusters()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Vec<_>>(),
+        every(rds.describe_db_instances().into_paginator().items().send()),
+        every(rds.describe_db_clusters().into_paginator().items().send()),
     );
-    let instances: Vec<types::DbInstance> = instances
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
-    let clusters: Vec<types::DbCluster> = clusters
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let (instances, clusters) = (instances?, clusters?);
     Ok(Rds {
         instances: instances
             .iter()

@@ -8,7 +8,7 @@
 //! listed (`NoSuchBucket`) is left out.
 
 use super::policy::Operation;
-use super::{call, for_each_concurrent, rfc3339, tags_from, Scope};
+use super::{every, for_each_concurrent, found, rfc3339, tags_from, Scope};
 use crate::aws::{error_code, in_region, CallError};
 use crate::snapshot::{Bucket, BucketEncryption, PublicAccessBlock, S3};
 use aws_config::SdkConfig;
@@ -56,14 +56,7 @@ async fn read(
     list: &Client,
     regional: impl Fn(&str) -> Client,
 ) -> Result<S3, CallError> {
-    let listed = list
-        .list_buckets()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let listed = every(list.list_buckets().into_paginator().items().send()).await?;
 
     // (name, created, region), the region from the list when it has it.
     let located = for_each_concurrent(listed, |b| async move {
@@ -71,11 +64,16 @@ async fn read(
         let created = b.creation_date().and_then(rfc3339);
         let region = match b.bucket_region().filter(|r| !r.is_empty()) {
             Some(r) => r.to_string(),
-            None => match list.get_bucket_location().bucket(&name).send().await {
-                Ok(out) => crate::aws::bucket_region(out.location_constraint().map(|c| c.as_str())),
-                Err(e) if error_code(&e) == Some("NoSuchBucket") => return Ok(None),
-                Err(e) => return Err(call(e)),
-            },
+            None => {
+                let Some(out) = found(
+                    list.get_bucket_location().bucket(&name).send().await,
+                    &[NO_SUCH_BUCKET],
+                )?
+                else {
+                    return Ok(None);
+                };
+                crate::aws::bucket_region(out.location_constraint().map(|c| c.as_str()))
+            }
         };
         Ok(Some((name, created, region)))
     })
@@ -103,6 +101,9 @@ async fn read(
     })
 }
 
+/// The code S3 answers for a bucket deleted since it was listed.
+const NO_SUCH_BUCKET: &str = "NoSuchBucket";
+
 /// Why a bucket is not in the result.
 enum Skip {
     /// Deleted since it was listed.
@@ -120,12 +121,8 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     match result {
-        Ok(out) => Ok(Some(out)),
-        Err(e) => match error_code(&e) {
-            Some("NoSuchBucket") => Err(Skip::Gone),
-            Some(code) if Some(code) == absent_code => Ok(None),
-            _ => Err(Skip::Failed(call(e))),
-        },
+        Err(e) if error_code(&e) == Some(NO_SUCH_BUCKET) => Err(Skip::Gone),
+        result => found(result, absent_code.as_slice()).map_err(Skip::Failed),
     }
 }
 

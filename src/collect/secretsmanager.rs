@@ -2,7 +2,7 @@
 //! rotation, KMS key, owning service and tags. GetSecretValue is never called.
 
 use super::policy::Operation;
-use super::{call, client, rfc3339, tags_from, Scope};
+use super::{client, every, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Secret, SecretsManager};
 use aws_sdk_secretsmanager::types::RotationRulesType;
@@ -24,14 +24,13 @@ pub(crate) async fn collect(scope: &Scope) -> Result<SecretsManager, CallError> 
 }
 
 async fn read(scope: &Scope, sm: &Client) -> Result<SecretsManager, CallError> {
-    let pages = sm
-        .list_secrets()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let pages = every(
+        sm.list_secrets()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .send(),
+    )
+    .await?;
     let secrets = pages
         .iter()
         .flat_map(|page| page.secret_list())

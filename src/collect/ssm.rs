@@ -2,7 +2,7 @@
 //! are secrets: GetParameter, GetParameters and GetParametersByPath are never called.
 
 use super::policy::Operation;
-use super::{call, client, rfc3339, Scope};
+use super::{client, every, rfc3339, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Parameter, Ssm};
 use aws_sdk_ssm::Client;
@@ -23,14 +23,13 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Ssm, CallError> {
 }
 
 async fn read(scope: &Scope, ssm: &Client) -> Result<Ssm, CallError> {
-    let pages = ssm
-        .describe_parameters()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let pages = every(
+        ssm.describe_parameters()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .send(),
+    )
+    .await?;
     let parameters = pages
         .iter()
         .flat_map(|page| page.parameters())

@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Acm {
+    /// Certificates of every type and status in the region.
     pub certificates: Vec<Certificate>,
 }
 section!(Acm { certificates });
@@ -16,7 +17,9 @@ section!(Acm { certificates });
 pub struct Certificate {
     pub arn: String,
     pub region: String,
+    /// The primary domain name (the subject's CN).
     pub domain_name: String,
+    /// Every name the certificate covers, the primary one included.
     #[serde(default)]
     pub subject_alternative_names: Vec<String>,
     /// `ISSUED`, `PENDING_VALIDATION`, `EXPIRED`, `FAILED`, ...
@@ -28,7 +31,9 @@ pub struct Certificate {
     pub not_after: Option<String>,
     /// `ELIGIBLE` or `INELIGIBLE`.
     pub renewal_eligibility: Option<String>,
+    /// `RSA_2048`, `EC_prime256v1`, ...
     pub key_algorithm: Option<String>,
+    /// ARNs of the resources using the certificate (load balancers, ...).
     #[serde(default)]
     pub in_use_by: Vec<String>,
     #[serde(default)]

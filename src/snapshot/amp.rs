@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Amp {
+    /// Prometheus workspaces in the region.
     pub workspaces: Vec<PrometheusWorkspace>,
 }
 section!(Amp { workspaces });
@@ -17,9 +18,11 @@ pub struct PrometheusWorkspace {
     pub arn: String,
     pub id: String,
     pub region: String,
+    /// The name given to the workspace, when one was.
     pub alias: Option<String>,
     /// `ACTIVE`, `CREATING`, ...
     pub status: String,
+    /// The customer managed KMS key; absent: an AWS-owned key.
     pub kms_key_arn: Option<String>,
     #[serde(default)]
     pub tags: Tags,

@@ -7,7 +7,9 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Ecr {
+    /// The region's private registry (one entry when its scanning configuration was returned).
     pub registries: Vec<Registry>,
+    /// Private repositories in the region.
     pub repositories: Vec<Repository>,
 }
 section!(Ecr {
@@ -20,9 +22,11 @@ section!(Ecr {
 pub struct Registry {
     /// `arn:aws:ecr:<region>:<account>:registry` (a pseudo-ARN: the registry has none).
     pub arn: String,
+    /// The region of the registry.
     pub region: String,
     /// `BASIC` or `ENHANCED`.
     pub scan_type: String,
+    /// Which repositories are scanned, and when.
     #[serde(default)]
     pub scanning_rules: Vec<RegistryScanningRule>,
 }
@@ -41,13 +45,17 @@ pub struct Repository {
     pub arn: String,
     pub name: String,
     pub region: String,
+    /// The registry URI images are pushed to and pulled from.
     pub uri: String,
     /// `MUTABLE` or `IMMUTABLE`.
     pub image_tag_mutability: String,
+    /// Basic scanning runs when an image is pushed.
     pub scan_on_push: bool,
     /// `AES256` or `KMS`.
     pub encryption_type: String,
+    /// The KMS key when `encryption_type` is `KMS`.
     pub kms_key: Option<String>,
+    /// A lifecycle policy expires old images.
     pub has_lifecycle_policy: bool,
     /// The repository policy document, when one is set.
     pub policy: Option<serde_json::Value>,

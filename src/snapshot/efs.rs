@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Efs {
+    /// File systems in the region.
     pub file_systems: Vec<FileSystem>,
 }
 section!(Efs { file_systems });
@@ -17,13 +18,19 @@ pub struct FileSystem {
     pub arn: String,
     pub id: String,
     pub region: String,
+    /// The `Name` tag, when set.
     pub name: Option<String>,
+    /// Encrypted at rest.
     pub encrypted: bool,
+    /// The KMS key of an encrypted file system.
     pub kms_key_id: Option<String>,
+    /// `generalPurpose` or `maxIO`.
     pub performance_mode: Option<String>,
+    /// `bursting`, `provisioned` or `elastic`.
     pub throughput_mode: Option<String>,
     /// From DescribeBackupPolicy: absent when unknown.
     pub backup_enabled: Option<bool>,
+    /// Where the file system can be mounted from, one per availability zone.
     #[serde(default)]
     pub mount_targets: Vec<MountTarget>,
     #[serde(default)]
@@ -32,7 +39,10 @@ pub struct FileSystem {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MountTarget {
+    /// The mount target id.
     pub id: String,
+    /// The subnet the mount target is in.
     pub subnet_id: String,
+    /// e.g. `eu-central-1a`.
     pub availability_zone: String,
 }

@@ -1,15 +1,28 @@
 //! EKS clusters, with their node groups and add-ons nested in each cluster.
 
-use super::{section, Tags};
+use super::{section, Part, Tags};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Eks {
+    /// Clusters in the region, with their node groups and add-ons.
     pub clusters: Vec<Cluster>,
 }
-section!(Eks { clusters });
+section!(Eks { clusters } {
+    const PARTS: &'static [Part] = &[Part {
+        key: Eks::ADDONS,
+        collection: "clusters",
+        field: Some("addons"),
+    }];
+});
+
+impl Eks {
+    /// Add-ons are read and covered apart from their clusters: an endpoint
+    /// without the add-on API must not hide the clusters.
+    pub const ADDONS: &'static str = "eks-addons";
+}
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,10 +34,15 @@ pub struct Cluster {
     pub version: String,
     /// `ACTIVE`, `CREATING`, ...
     pub status: String,
+    /// The EKS platform version, e.g. `eks.12`.
     pub platform_version: Option<String>,
+    /// The IAM role the control plane uses.
     pub role_arn: Option<String>,
+    /// The VPC of the cluster's network interfaces.
     pub vpc_id: Option<String>,
+    /// The API server endpoint is reachable from the internet (limited by `public_access_cidrs`).
     pub endpoint_public_access: bool,
+    /// The API server endpoint is reachable from inside the VPC.
     pub endpoint_private_access: bool,
     /// CIDRs allowed to reach the public endpoint (AWS default `0.0.0.0/0`).
     #[serde(default)]
@@ -40,8 +58,10 @@ pub struct Cluster {
     pub oidc_issuer: Option<String>,
     /// `API`, `API_AND_CONFIG_MAP` or `CONFIG_MAP`.
     pub authentication_mode: Option<String>,
+    /// Managed node groups.
     #[serde(default)]
     pub node_groups: Vec<NodeGroup>,
+    /// Installed add-ons (coverage key `eks-addons`: read apart from the clusters).
     #[serde(default)]
     pub addons: Vec<Addon>,
     #[serde(default)]
@@ -51,7 +71,9 @@ pub struct Cluster {
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EncryptionConfig {
+    /// What is encrypted: `secrets`.
     pub resources: Vec<String>,
+    /// The KMS key.
     pub key_arn: Option<String>,
 }
 
@@ -60,11 +82,16 @@ pub struct EncryptionConfig {
 pub struct NodeGroup {
     pub arn: String,
     pub name: String,
+    /// The Kubernetes version of the nodes, when EKS reports it.
     pub version: Option<String>,
+    /// The IAM role the nodes use.
     pub node_role_arn: String,
+    /// `AL2023_x86_64_STANDARD`, `BOTTLEROCKET_x86_64`, `CUSTOM`, ...
     pub ami_type: Option<String>,
+    /// Instance types the group launches.
     #[serde(default)]
     pub instance_types: Vec<String>,
+    /// The launch template the group uses, when one is set.
     pub launch_template_id: Option<String>,
     #[serde(default)]
     pub tags: Tags,
@@ -75,7 +102,10 @@ pub struct NodeGroup {
 pub struct Addon {
     pub arn: String,
     pub name: String,
+    /// The add-on version, e.g. `v1.19.0-eksbuild.1`.
     pub version: String,
+    /// `ACTIVE`, `DEGRADED`, ...
     pub status: String,
+    /// The IAM role the add-on's service account assumes (IRSA), when set.
     pub service_account_role_arn: Option<String>,
 }

@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Grafana {
+    /// Managed Grafana workspaces in the region.
     pub workspaces: Vec<GrafanaWorkspace>,
 }
 section!(Grafana { workspaces });
@@ -17,12 +18,14 @@ pub struct GrafanaWorkspace {
     pub arn: String,
     pub id: String,
     pub region: String,
+    /// The workspace name, when set.
     pub name: Option<String>,
     /// `ACTIVE`, `CREATING`, ...
     pub status: String,
     /// `AWS_SSO`, `SAML`.
     #[serde(default)]
     pub authentication_providers: Vec<String>,
+    /// e.g. `10.4`.
     pub grafana_version: Option<String>,
     #[serde(default)]
     pub tags: Tags,

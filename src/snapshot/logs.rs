@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Logs {
+    /// CloudWatch log groups in the region.
     pub log_groups: Vec<LogGroup>,
 }
 section!(Logs { log_groups });
@@ -19,6 +20,7 @@ pub struct LogGroup {
     pub region: String,
     /// Absent: never expire.
     pub retention_in_days: Option<i64>,
+    /// The KMS key the group is encrypted with; absent: CloudWatch's own.
     pub kms_key_id: Option<String>,
     /// RFC 3339.
     pub created: Option<String>,

@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SecretsManager {
+    /// Secrets in the region (metadata only: values are never read).
     pub secrets: Vec<Secret>,
 }
 section!(SecretsManager { secrets });
@@ -19,9 +20,13 @@ pub struct Secret {
     pub region: String,
     /// Absent: the AWS-managed key `aws/secretsmanager`.
     pub kms_key_id: Option<String>,
+    /// Automatic rotation is configured.
     pub rotation_enabled: bool,
+    /// Days between automatic rotations.
     pub rotation_days: Option<i64>,
+    /// RFC 3339; absent when never rotated.
     pub last_rotated: Option<String>,
+    /// RFC 3339.
     pub last_changed: Option<String>,
     /// Set for secrets a service manages (e.g. `rds`), which rotate on their own terms.
     pub owning_service: Option<String>,

@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Ssm {
+    /// Parameter Store parameters in the region (metadata only: values are never read).
     pub parameters: Vec<Parameter>,
 }
 section!(Ssm { parameters });
@@ -20,9 +21,12 @@ pub struct Parameter {
     /// `String`, `StringList` or `SecureString`.
     #[serde(rename = "type")]
     pub param_type: String,
+    /// The KMS key of a `SecureString`.
     pub key_id: Option<String>,
     /// `Standard`, `Advanced` or `Intelligent-Tiering`.
     pub tier: Option<String>,
+    /// RFC 3339.
     pub last_modified: Option<String>,
+    /// The parameter's description, when set.
     pub description: Option<String>,
 }
