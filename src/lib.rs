@@ -1,8 +1,8 @@
 //! archaudit: audits AWS organizations against the KubeRocketCI reference
 //! architecture and AWS/EKS best practices.
 //!
-//! Floors (a module only uses what stands below it): `cli` > `report` > `engine`
-//! > `config` > `snapshot` > `severity`.
+//! Floors (a module only uses what stands below it): `cli` > `report` >
+//! `drift` > `engine` > `terraform` > `config` > `snapshot` > `severity`.
 //!
 //! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
 //! reports and states as files or S3 objects), stand between `cli` and

@@ -98,7 +98,7 @@ pub fn member_policy() -> Value {
 #[derive(Debug, Clone)]
 pub struct RunnerPolicy {
     /// The role assumed in each member account.
-    pub role_name: String,
+    pub assumed_role: String,
     /// The bucket of snapshots and reports, read and written.
     pub bucket: Option<String>,
     pub partition: String,
@@ -124,7 +124,7 @@ impl RunnerPolicy {
                 "Sid": "AssumeAuditRole",
                 "Effect": "Allow",
                 "Action": actions(ROLE_OPERATIONS.iter()),
-                "Resource": format!("arn:{p}:iam::*:role/{}", self.role_name),
+                "Resource": format!("arn:{p}:iam::*:role/{}", self.assumed_role),
             }),
         ];
         if let Some(bucket) = &self.bucket {
@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn runner_policy_scopes_assume_role_and_the_bucket() {
         let policy = RunnerPolicy {
-            role_name: "ArchauditAudit".into(),
+            assumed_role: "ArchauditAudit".into(),
             bucket: Some("acme-archaudit-reports".into()),
             partition: "aws-us-gov".into(),
         }
@@ -361,7 +361,7 @@ mod tests {
         let without = RunnerPolicy {
             bucket: None,
             partition: "aws".into(),
-            role_name: "ArchauditAudit".into(),
+            assumed_role: "ArchauditAudit".into(),
         }
         .policy();
         assert!(!without.to_string().contains("s3:"));

@@ -1,5 +1,6 @@
 //! `archaudit diff`: resources added, removed and changed between two runs, and
-//! findings new, updated, unchanged, resolved and not re-evaluated. SARIF goes
+//! findings new, updated, unchanged, resolved and not re-evaluated. Each
+//! reporter's `emit_diff` writes it: table, JSON and Markdown here, SARIF
 //! through [`super::SarifReporter`] with `baselineState`.
 
 use super::json::{listed, JsonFinding, Tool};
@@ -166,7 +167,7 @@ fn not_compared_lines(diff: &ResourceDiff) -> Vec<String> {
 }
 
 /// The diff as terminal tables.
-pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) -> Result<()> {
+pub(super) fn write_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) -> Result<()> {
     let tables = TableReporter {
         terminal,
         show_suppressed: false,
@@ -228,7 +229,7 @@ pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) 
 }
 
 /// The diff as Markdown, for a job summary.
-pub fn write_diff_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+pub(super) fn write_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
     let d = &diff.baseline().diff;
     writeln!(
         out,
@@ -356,7 +357,7 @@ struct JsonUpdated<'a> {
 }
 
 /// The diff as JSON (docs/json-report.md, "diff").
-pub fn write_diff_json(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+pub(super) fn write_json(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
     let report = diff.report;
     let baseline = diff.baseline();
     let d = &baseline.diff;

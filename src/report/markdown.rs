@@ -4,7 +4,7 @@
 //! fold into `<details>`, and tables are capped so the report stays inside a
 //! comment's size limit (the JSON and SARIF reports hold everything).
 
-use super::{plural, Report, Reporter};
+use super::{plural, DiffReport, Report, Reporter};
 use crate::engine::Finding;
 use crate::terraform::Located;
 use anyhow::Result;
@@ -79,6 +79,10 @@ fn terraform_cell(report: &Report, f: &Finding) -> Option<String> {
 }
 
 impl Reporter for MarkdownReporter {
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+        super::diff::write_markdown(out, diff)
+    }
+
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let e = report.evaluation;
         let counts: Vec<String> = report

@@ -1,5 +1,10 @@
-//! Reports: one `Reporter` per format, each writing a whole [`Report`] to a
-//! writer. Only this module (and the CLI) writes output.
+//! Reports: one [`Reporter`] per format, each writing a whole [`Report`] (one
+//! run) or [`DiffReport`] (two runs compared) to a writer; [`reporter`] is the
+//! one place a [`Format`] picks its reporter. Only this module (and the CLI)
+//! writes output.
+//!
+//! Adding a format: its reporter file, a [`Format`] variant, its arm in
+//! [`reporter`].
 
 mod catalogue;
 mod diff;
@@ -9,7 +14,7 @@ mod sarif;
 mod table;
 
 pub use catalogue::{explain, markdown_table, render_catalogue, CatalogueFormat};
-pub use diff::{write_diff_json, write_diff_markdown, write_diff_table, DiffReport};
+pub use diff::DiffReport;
 pub use json::JsonReporter;
 pub use markdown::MarkdownReporter;
 pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
@@ -153,5 +158,45 @@ impl Report<'_> {
 
 /// Writes a report in one format.
 pub trait Reporter {
+    /// One run's findings.
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()>;
+    /// Two runs compared (`archaudit diff`).
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()>;
+}
+
+/// The report formats (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Tables grouped by account, for people
+    Table,
+    /// The documented JSON report (docs/json-report.md)
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning
+    Sarif,
+    /// Markdown for a job summary or a pull-request comment
+    Markdown,
+}
+
+/// How a report is written, besides its format.
+#[derive(Debug, Clone)]
+pub struct Presentation {
+    /// Writing to a terminal: colour and wrap to its width (table).
+    pub terminal: bool,
+    /// List suppressed findings too (table; they are always counted).
+    pub show_suppressed: bool,
+    /// SARIF `automationDetails.id`.
+    pub category: String,
+}
+
+/// The reporter of a format.
+pub fn reporter(format: Format, presentation: Presentation) -> Box<dyn Reporter> {
+    match format {
+        Format::Table => Box::new(TableReporter {
+            terminal: presentation.terminal,
+            show_suppressed: presentation.show_suppressed,
+        }),
+        Format::Json => Box::new(JsonReporter),
+        Format::Sarif => Box::new(SarifReporter::new(presentation.category)),
+        Format::Markdown => Box::new(MarkdownReporter),
+    }
 }

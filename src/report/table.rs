@@ -2,7 +2,7 @@
 //! most severe first; then coverage gaps; then a summary line. Colour only when
 //! writing to a terminal.
 
-use super::{plural, Report, Reporter};
+use super::{plural, DiffReport, Report, Reporter};
 use crate::drift::BaselineState;
 use crate::engine::suppress::NoteKind;
 use crate::engine::{Finding, Severity, UNASSIGNED};
@@ -62,6 +62,10 @@ impl TableReporter {
 }
 
 impl Reporter for TableReporter {
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+        super::diff::write_table(out, diff, self.terminal)
+    }
+
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let e = report.evaluation;
         for account in &e.accounts {

@@ -1,0 +1,343 @@
+//! The pipeline every evaluating command runs: config -> catalogue -> inputs
+//! -> evaluate -> report. `audit`, `check` and `diff` differ only in where
+//! their snapshots come from and what they compare.
+
+use super::args::{fail_on, load_config, CatalogueArgs, FailOn, ReportArgs};
+use super::exit;
+use crate::aws::AwsOptions;
+use crate::config::Config;
+use crate::drift::terraform::{compute as compute_drift, keep_attribute};
+use crate::drift::{parse_input, FindingsDiff, Input, RunFindings};
+use crate::engine::suppress::{self, SuppressionNote};
+use crate::engine::{Catalogue, CompiledRules, Evaluation, Suppressed};
+use crate::report::{reporter, sarif_category, Baseline, Format, Presentation, Report, Reporter};
+use crate::severity::Severity;
+use crate::snapshot::Snapshot;
+use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
+use crate::terraform::state::{parse_state_keeping, MAX_STATE_BYTES};
+use crate::terraform::{expand_state_glob, Locations, Sources, State};
+use anyhow::{bail, Context, Result};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// The config, the catalogue it selects, and the catalogue compiled.
+pub(super) struct Pipeline {
+    pub config: Config,
+    pub catalogue: Catalogue,
+    compiled: CompiledRules,
+}
+
+/// One run's findings: evaluated, with suppressions applied.
+pub(super) struct Run {
+    pub generated_at: String,
+    pub evaluation: Evaluation,
+    pub suppressed: Vec<Suppressed>,
+    pub notes: Vec<SuppressionNote>,
+    /// The snapshot evaluated; `None` for a JSON report read back.
+    pub snapshot: Option<Snapshot>,
+}
+
+impl Run {
+    pub fn findings(&self) -> RunFindings {
+        RunFindings::new(&self.evaluation, &self.suppressed)
+    }
+}
+
+impl Pipeline {
+    /// The config given (else `./archaudit.toml` if present), the built-in and
+    /// `--rules-dir` rules with its selection applied, compiled.
+    pub fn start(args: &CatalogueArgs) -> Result<Pipeline> {
+        let config = load_config(args.config.as_deref())?;
+        let catalogue = Pipeline::catalogue(args, &config)?;
+        let compiled = catalogue.compile()?;
+        Ok(Pipeline {
+            config,
+            catalogue,
+            compiled,
+        })
+    }
+
+    /// The catalogue alone, for commands that only list or explain rules.
+    pub fn catalogue(args: &CatalogueArgs, config: &Config) -> Result<Catalogue> {
+        let mut catalogue = Catalogue::load(&args.rules_dir)?;
+        catalogue.configure(config)?;
+        Ok(catalogue)
+    }
+
+    /// A snapshot evaluated now (with `terraform`, the drift rules too), or a
+    /// JSON report's findings as they were.
+    pub fn run(&self, input: Input, terraform: Option<&Terraform>) -> Result<Run> {
+        let snapshot = match input {
+            Input::Snapshot(snapshot) => snapshot,
+            Input::Report(run) => {
+                return Ok(Run {
+                    generated_at: run.generated_at,
+                    evaluation: run.evaluation,
+                    suppressed: run.suppressed,
+                    notes: Vec::new(),
+                    snapshot: None,
+                })
+            }
+        };
+        let config = &self.config;
+        let roles = config.assign_roles(&snapshot);
+        let drift = terraform
+            .map(|t| compute_drift(&snapshot, &t.states, t.errors.clone(), &config.drift).input());
+        let mut evaluation = self
+            .compiled
+            .evaluate_with(&snapshot, &roles, drift.as_ref())?;
+        let today = jiff::Zoned::now().date();
+        let outcome = suppress::apply(
+            std::mem::take(&mut evaluation.findings),
+            &config.suppressions,
+            today,
+        );
+        evaluation.findings = outcome.findings;
+        Ok(Run {
+            generated_at: snapshot.generated_at.clone(),
+            evaluation,
+            suppressed: outcome.suppressed,
+            notes: outcome.notes,
+            snapshot: Some(snapshot),
+        })
+    }
+
+    /// What reporters see of a run.
+    pub fn report_of<'a>(
+        &'a self,
+        run: &'a Run,
+        fail_on: Option<Severity>,
+        locations: Option<&'a Locations>,
+        baseline: Option<&'a Baseline>,
+    ) -> Report<'a> {
+        Report {
+            evaluation: &run.evaluation,
+            rules: &self.catalogue.rules,
+            generated_at: &run.generated_at,
+            fail_on,
+            suppressed: &run.suppressed,
+            notes: &run.notes,
+            locations,
+            baseline,
+        }
+    }
+
+    /// Evaluates a snapshot, compares it with `--baseline`, writes the
+    /// report; the exit code.
+    pub fn report(
+        &self,
+        snapshot: Snapshot,
+        args: &ReportArgs,
+        inputs: ReportInputs,
+        output: &Output,
+    ) -> Result<ExitCode> {
+        let category = category(args.category.as_deref(), Some(&snapshot));
+        let ReportInputs {
+            terraform,
+            baseline,
+        } = inputs;
+        let terraform = terraform.as_ref();
+        let run = self.run(Input::Snapshot(snapshot), terraform)?;
+        let baseline = match baseline {
+            Some((source, input)) => {
+                // The baseline is held against the same states.
+                let old = self.run(input, terraform)?;
+                Some(Baseline::new(
+                    source,
+                    FindingsDiff::compare(&old.findings(), &run.findings()),
+                    args.fail_on_new.and_then(FailOn::severity),
+                ))
+            }
+            None => None,
+        };
+        let report = self.report_of(
+            &run,
+            fail_on(args.fail_on, args.fail_on_new),
+            terraform.map(|t| &t.locations),
+            baseline.as_ref(),
+        );
+        let mut reporter = output.reporter(args.format, args.show_suppressed, category);
+        output.write(|out| reporter.emit(out, &report))?;
+        Ok(exit_code(&report, args.strict))
+    }
+}
+
+/// The exit code of a report: incomplete (with `--strict`), failed, or ok.
+pub(super) fn exit_code(report: &Report, strict: bool) -> ExitCode {
+    ExitCode::from(if strict && report.incomplete() {
+        exit::INCOMPLETE
+    } else if report.failed() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+/// The SARIF category: `--category`, else `archaudit/<organization id>/`, else
+/// a name for the audited accounts.
+pub(super) fn category(given: Option<&str>, snapshot: Option<&Snapshot>) -> String {
+    if let Some(category) = given {
+        return category.to_string();
+    }
+    let scope = match snapshot.map(|s| (&s.organization, s.accounts.as_slice())) {
+        Some((Some(org), _)) => org.id.clone(),
+        Some((None, [one])) => one.account.id.clone(),
+        _ => "accounts".to_string(),
+    };
+    sarif_category(&scope)
+}
+
+/// Reads a snapshot or JSON report: a file, an `s3://` object, or the shards
+/// under an `s3://bucket/prefix/` (merged).
+pub(super) fn read_input(spec: &str, aws: &AwsOptions) -> Result<Input> {
+    if is_s3_uri(spec) && spec.ends_with('/') {
+        return Ok(Input::Snapshot(load_snapshot_inputs(
+            &[spec.to_string()],
+            aws,
+        )?));
+    }
+    let bytes = store::read(
+        spec,
+        aws,
+        "snapshot or report",
+        store::MAX_SNAPSHOT_OBJECT_BYTES,
+    )?;
+    parse_input(&bytes, spec)
+}
+
+/// What a report is made against besides its snapshot, read (and checked)
+/// before anything is collected: a bad one shows before a long collection.
+pub(super) struct ReportInputs {
+    pub terraform: Option<Terraform>,
+    /// `--baseline`: as the user named it, and what it holds.
+    pub baseline: Option<(String, Input)>,
+}
+
+impl ReportInputs {
+    pub fn read(args: &ReportArgs, aws: &AwsOptions) -> Result<ReportInputs> {
+        let terraform = terraform_states(args, aws)?;
+        let baseline = args
+            .baseline
+            .as_deref()
+            .map(|spec| Ok::<_, anyhow::Error>((spec.to_string(), read_input(spec, aws)?)))
+            .transpose()?;
+        Ok(ReportInputs {
+            terraform,
+            baseline,
+        })
+    }
+}
+
+/// The states given with `--tfstate`, those that could not be read, and
+/// where each resource is declared.
+pub(super) struct Terraform {
+    states: Vec<State>,
+    /// One message per state that could not be read, naming it.
+    errors: Vec<String>,
+    locations: Locations,
+}
+
+/// Reads the `--tfstate` states (`None` without any). A state that cannot be
+/// read is a warning and an error entry: the audit goes on without it. States
+/// named `s3://bucket/key` are read through the S3 API with `aws`.
+fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraform>> {
+    if args.tfstate.is_empty() {
+        return Ok(None);
+    }
+    let root = std::env::current_dir().context("cannot read the current directory")?;
+    let parse = |bytes: &[u8], origin: &str| parse_state_keeping(bytes, origin, &keep_attribute);
+    let mut states = Vec::new();
+    let mut errors = Vec::new();
+    for spec in &args.tfstate {
+        let paths = if is_s3_uri(spec) {
+            vec![spec.clone()]
+        } else {
+            match expand_state_glob(spec, &root) {
+                Ok(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
+                Err(e) => {
+                    errors.push(format!("{e:#}"));
+                    continue;
+                }
+            }
+        };
+        for path in paths {
+            match store::read(&path, aws, "Terraform state", MAX_STATE_BYTES)
+                .and_then(|bytes| parse(&bytes, &path))
+            {
+                Ok(state) => states.push(state),
+                Err(e) => errors.push(format!("{e:#}")),
+            }
+        }
+    }
+    for e in &errors {
+        eprintln!("warning: {e}: drift from this state is not evaluated");
+    }
+    let sources = Sources::scan(&args.tf_dir, &root)?;
+    let locations = Locations::new(&states, &sources);
+    for state in locations.unresolved_states() {
+        eprintln!(
+            "warning: no --tf-dir declares the resources of state {state}: its findings point at the rule files"
+        );
+    }
+    Ok(Some(Terraform {
+        states,
+        errors,
+        locations,
+    }))
+}
+
+/// Where a report (or snapshot) goes: standard output, a file or an S3
+/// object (encrypted as `encryption` says).
+pub(super) struct Output {
+    pub to: Option<String>,
+    pub aws: AwsOptions,
+    pub encryption: Encryption,
+}
+
+impl Output {
+    /// `--output` and `--sse-kms-key-id`, which applies to an s3:// output only.
+    pub fn new(to: Option<&str>, kms_key: Option<&str>, aws: AwsOptions) -> Result<Output> {
+        if kms_key.is_some() && !to.is_some_and(is_s3_uri) {
+            bail!("--sse-kms-key-id applies to an s3:// --output only");
+        }
+        Ok(Output {
+            to: to.map(str::to_string),
+            aws,
+            encryption: Encryption::from_kms_key(kms_key),
+        })
+    }
+
+    /// The reporter of `format` for this destination: a terminal gets colour.
+    pub fn reporter(
+        &self,
+        format: Format,
+        show_suppressed: bool,
+        category: String,
+    ) -> Box<dyn Reporter> {
+        reporter(
+            format,
+            Presentation {
+                terminal: self.to.is_none() && std::io::stdout().is_terminal(),
+                show_suppressed,
+                category,
+            },
+        )
+    }
+
+    /// Writes what `write` produces.
+    pub fn write(&self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        match &self.to {
+            Some(spec) => {
+                let mut buffer = Vec::new();
+                write(&mut buffer)?;
+                store::write(spec, buffer, &self.aws, &self.encryption, "the report")?;
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                write(&mut out)?;
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+}
