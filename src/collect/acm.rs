@@ -3,24 +3,16 @@
 //! SAN list, expiry, renewal eligibility, what uses it) and tags
 //! (ListTagsForCertificate). A certificate deleted between the calls is left out.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{client, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Acm, Certificate};
 use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
 use aws_sdk_acm::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("ACM", "ListCertificates", "acm:ListCertificates"),
-    Operation::new("ACM", "DescribeCertificate", "acm:DescribeCertificate"),
-    Operation::new(
-        "ACM",
-        "ListTagsForCertificate",
-        "acm:ListTagsForCertificate",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("ACM", "acm": ListCertificates, DescribeCertificate, ListTagsForCertificate);
 
 /// The error code of a certificate that no longer exists.
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];

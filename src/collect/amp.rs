@@ -4,7 +4,7 @@
 //! customer managed key" from "not in the summary". A workspace deleted meanwhile
 //! is left out.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{client, every, for_each_concurrent, found, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Amp, PrometheusWorkspace, Tags};
@@ -12,12 +12,9 @@ use aws_sdk_amp::types::WorkspaceSummary;
 use aws_sdk_amp::Client;
 use std::collections::HashMap;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("amp", "ListWorkspaces", "aps:ListWorkspaces"),
-    Operation::new("amp", "DescribeWorkspace", "aps:DescribeWorkspace"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("amp", "aps": ListWorkspaces, DescribeWorkspace);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Amp, CallError> {
     read(&client!(aws_sdk_amp, scope), scope).await

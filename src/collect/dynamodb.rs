@@ -3,29 +3,18 @@
 //! (DescribeContinuousBackups) and tags (ListTagsOfResource). A table deleted
 //! between the calls is left out.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{client, every, for_each_concurrent, found, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{AttributeDefinition, Dynamodb, KeySchemaElement, Table, Tags};
 use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus};
 use aws_sdk_dynamodb::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("DynamoDB", "ListTables", "dynamodb:ListTables"),
-    Operation::new("DynamoDB", "DescribeTable", "dynamodb:DescribeTable"),
-    Operation::new(
-        "DynamoDB",
-        "DescribeContinuousBackups",
-        "dynamodb:DescribeContinuousBackups",
-    ),
-    Operation::new(
-        "DynamoDB",
-        "ListTagsOfResource",
-        "dynamodb:ListTagsOfResource",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "DynamoDB", "dynamodb":
+    ListTables, DescribeTable, DescribeContinuousBackups, ListTagsOfResource,
+);
 
 /// The code DynamoDB answers for a table that does not exist (any more).
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];

@@ -7,7 +7,7 @@
 //! DescribeLaunchTemplateVersions (`Versions=$Default`, no template id); only a
 //! template missing from that answer (created meanwhile) is read on its own.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{client, every, for_each_concurrent, found, tags_from, Read, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{
@@ -18,29 +18,12 @@ use aws_sdk_ec2::types::{self as ec2t, LaunchTemplateVersion};
 use aws_sdk_ec2::Client;
 use std::collections::HashMap;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("EC2", "DescribeVpcs", "ec2:DescribeVpcs"),
-    Operation::new("EC2", "DescribeSubnets", "ec2:DescribeSubnets"),
-    Operation::new("EC2", "DescribeFlowLogs", "ec2:DescribeFlowLogs"),
-    Operation::new("EC2", "DescribeInstances", "ec2:DescribeInstances"),
-    Operation::new(
-        "EC2",
-        "DescribeLaunchTemplates",
-        "ec2:DescribeLaunchTemplates",
-    ),
-    Operation::new(
-        "EC2",
-        "DescribeLaunchTemplateVersions",
-        "ec2:DescribeLaunchTemplateVersions",
-    ),
-    Operation::new(
-        "EC2",
-        "DescribeClientVpnEndpoints",
-        "ec2:DescribeClientVpnEndpoints",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "EC2", "ec2":
+    DescribeVpcs, DescribeSubnets, DescribeFlowLogs, DescribeInstances, DescribeLaunchTemplates,
+    DescribeLaunchTemplateVersions, DescribeClientVpnEndpoints,
+);
 
 /// The tag EC2 puts on instances launched from a launch template.
 const LAUNCH_TEMPLATE_TAG: &str = "aws:ec2launchtemplate:id";

@@ -2,23 +2,17 @@
 //! encryption), their lifecycle and repository policies, and the region's
 //! registry scanning configuration.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{call, client, every, for_each_concurrent, found, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Ecr, Registry, RegistryScanningRule, Repository};
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("ECR", "DescribeRepositories", "ecr:DescribeRepositories"),
-    Operation::new("ECR", "GetLifecyclePolicy", "ecr:GetLifecyclePolicy"),
-    Operation::new("ECR", "GetRepositoryPolicy", "ecr:GetRepositoryPolicy"),
-    Operation::new(
-        "ECR",
-        "GetRegistryScanningConfiguration",
-        "ecr:GetRegistryScanningConfiguration",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "ECR", "ecr":
+    DescribeRepositories, GetLifecyclePolicy, GetRepositoryPolicy,
+    GetRegistryScanningConfiguration,
+);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
     let ecr = client!(aws_sdk_ecr, scope);

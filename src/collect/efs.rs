@@ -5,32 +5,18 @@
 //! so the default is in effect: automatic backups are off (`Some(false)`). A file
 //! system deleted between the calls is left out.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{client, every, for_each_concurrent, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Efs, FileSystem, MountTarget};
 use aws_sdk_efs::types::{FileSystemDescription, Status};
 use aws_sdk_efs::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new(
-        "EFS",
-        "DescribeFileSystems",
-        "elasticfilesystem:DescribeFileSystems",
-    ),
-    Operation::new(
-        "EFS",
-        "DescribeMountTargets",
-        "elasticfilesystem:DescribeMountTargets",
-    ),
-    Operation::new(
-        "EFS",
-        "DescribeBackupPolicy",
-        "elasticfilesystem:DescribeBackupPolicy",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "EFS", "elasticfilesystem":
+    DescribeFileSystems, DescribeMountTargets, DescribeBackupPolicy,
+);
 
 /// The code EFS answers for a file system deleted since it was listed.
 const GONE: &[&str] = &["FileSystemNotFound"];

@@ -7,23 +7,18 @@
 //! the whole region's EKS section: a cluster without its add-ons would read as a
 //! cluster that has none.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{client, every, for_each_concurrent, found, Read, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Addon, Cluster, Eks, EncryptionConfig, NodeGroup, Tags};
 use aws_sdk_eks::Client;
 use std::collections::HashMap;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("EKS", "ListClusters", "eks:ListClusters"),
-    Operation::new("EKS", "DescribeCluster", "eks:DescribeCluster"),
-    Operation::new("EKS", "ListNodegroups", "eks:ListNodegroups"),
-    Operation::new("EKS", "DescribeNodegroup", "eks:DescribeNodegroup"),
-    Operation::new("EKS", "ListAddons", "eks:ListAddons"),
-    Operation::new("EKS", "DescribeAddon", "eks:DescribeAddon"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "EKS", "eks":
+    ListClusters, DescribeCluster, ListNodegroups, DescribeNodegroup, ListAddons, DescribeAddon,
+);
 
 /// The error code of a resource that no longer exists.
 const NOT_FOUND: &str = "ResourceNotFoundException";

@@ -6,7 +6,7 @@
 //! A load balancer deleted between the list and its per-resource calls
 //! (`LoadBalancerNotFound`) is left out: it no longer exists.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{call, client, every, for_each_concurrent, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Elbv2, Listener, ListenerAction, LoadBalancer, RedirectConfig, Tags};
@@ -17,35 +17,12 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeLoadBalancers",
-        "elasticloadbalancing:DescribeLoadBalancers",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeLoadBalancerAttributes",
-        "elasticloadbalancing:DescribeLoadBalancerAttributes",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeListeners",
-        "elasticloadbalancing:DescribeListeners",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeListenerCertificates",
-        "elasticloadbalancing:DescribeListenerCertificates",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeTags",
-        "elasticloadbalancing:DescribeTags",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "Elastic Load Balancing v2", "elasticloadbalancing":
+    DescribeLoadBalancers, DescribeLoadBalancerAttributes, DescribeListeners,
+    DescribeListenerCertificates, DescribeTags,
+);
 
 /// DescribeTags takes at most 20 resource ARNs.
 const TAGS_BATCH: usize = 20;

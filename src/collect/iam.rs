@@ -11,7 +11,7 @@
 //! A user, role or provider deleted between the list and its own calls
 //! (`NoSuchEntity`) is left out, as if listed a moment later.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{call, client, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{
@@ -21,42 +21,13 @@ use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
 use serde_json::Value;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("IAM", "ListRoles", "iam:ListRoles"),
-    Operation::new("IAM", "GetRole", "iam:GetRole"),
-    Operation::new(
-        "IAM",
-        "ListAttachedRolePolicies",
-        "iam:ListAttachedRolePolicies",
-    ),
-    Operation::new("IAM", "ListUsers", "iam:ListUsers"),
-    Operation::new("IAM", "ListUserTags", "iam:ListUserTags"),
-    Operation::new(
-        "IAM",
-        "ListAttachedUserPolicies",
-        "iam:ListAttachedUserPolicies",
-    ),
-    Operation::new("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
-    Operation::new("IAM", "GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed"),
-    Operation::new(
-        "IAM",
-        "ListOpenIDConnectProviders",
-        "iam:ListOpenIDConnectProviders",
-    ),
-    Operation::new(
-        "IAM",
-        "GetOpenIDConnectProvider",
-        "iam:GetOpenIDConnectProvider",
-    ),
-    Operation::new(
-        "IAM",
-        "ListServerCertificates",
-        "iam:ListServerCertificates",
-    ),
-    Operation::new("IAM", "GetAccountSummary", "iam:GetAccountSummary"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "IAM", "iam":
+    ListRoles, GetRole, ListAttachedRolePolicies, ListUsers, ListUserTags,
+    ListAttachedUserPolicies, ListAccessKeys, GetAccessKeyLastUsed, ListOpenIDConnectProviders,
+    GetOpenIDConnectProvider, ListServerCertificates, GetAccountSummary,
+);
 
 /// IAM's largest page for ListUsers and ListRoles (the default is 100).
 const PAGE_SIZE: i32 = 1000;

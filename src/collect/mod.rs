@@ -34,7 +34,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
-use policy::Operation;
+use policy::{operations_of, Operation};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -49,23 +49,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
 ];
 
 /// What the identity running `--org` sends: the organization and its accounts' tags.
-pub(crate) const ORGANIZATION_OPERATIONS: &[Operation] = &[
-    Operation::new(
-        "Organizations",
-        "DescribeOrganization",
-        "organizations:DescribeOrganization",
-    ),
-    Operation::new(
-        "Organizations",
-        "ListAccounts",
-        "organizations:ListAccounts",
-    ),
-    Operation::new(
-        "Organizations",
-        "ListTagsForResource",
-        "organizations:ListTagsForResource",
-    ),
-];
+pub(crate) const ORGANIZATION_OPERATIONS: &[Operation] = operations_of!(
+    "Organizations", "organizations":
+    DescribeOrganization, ListAccounts, ListTagsForResource,
+);
 
 /// Writes, from the service registry, the collector modules, the operations
 /// they send, and the task list of an account.

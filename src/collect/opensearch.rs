@@ -2,20 +2,16 @@
 //! engines), DescribeDomains five names a call (its limit), and ListTags per
 //! domain. A domain deleted between the calls is left out.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{call, client, for_each_concurrent, found, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Domain, OpenSearch};
 use aws_sdk_opensearch::types::DomainStatus;
 use aws_sdk_opensearch::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("OpenSearch", "ListDomainNames", "es:ListDomainNames"),
-    Operation::new("OpenSearch", "DescribeDomains", "es:DescribeDomains"),
-    Operation::new("OpenSearch", "ListTags", "es:ListTags"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("OpenSearch", "es": ListDomainNames, DescribeDomains, ListTags);
 
 /// DescribeDomains takes at most five domain names.
 const DESCRIBE_BATCH: usize = 5;

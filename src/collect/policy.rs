@@ -42,6 +42,27 @@ impl Operation {
     }
 }
 
+/// A collector's `OPERATIONS`: the SDK's service name (as in an operation's
+/// metadata), the IAM prefix, then each operation, whose IAM action is
+/// `<prefix>:<Operation>` unless given (`GetBucketEncryption =
+/// "GetEncryptionConfiguration"`).
+macro_rules! operations_of {
+    ($service:literal, $prefix:literal: $($name:ident $(= $action:literal)?),+ $(,)?) => {
+        &[$(crate::collect::policy::Operation::new(
+            $service,
+            stringify!($name),
+            crate::collect::policy::operations_of!(@action $prefix, $name $(, $action)?),
+        )),+]
+    };
+    (@action $prefix:literal, $name:ident) => {
+        concat!($prefix, ":", stringify!($name))
+    };
+    (@action $prefix:literal, $name:ident, $action:literal) => {
+        concat!($prefix, ":", $action)
+    };
+}
+pub(crate) use operations_of;
+
 /// Sent by the assume-role credentials provider (`aws::assume_role_config`) for
 /// every account but the caller's own.
 const ROLE_OPERATIONS: &[Operation] = &[Operation::new("STS", "AssumeRole", "sts:AssumeRole")];

@@ -7,7 +7,7 @@
 //! never set is absent (`None`), never an error; a bucket deleted since it was
 //! listed (`NoSuchBucket`) is left out.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{every, for_each_concurrent, found, rfc3339, tags_from, Scope};
 use crate::aws::{error_code, in_region, CallError};
 use crate::snapshot::{Bucket, BucketEncryption, PublicAccessBlock, S3};
@@ -17,22 +17,16 @@ use aws_sdk_s3::Client;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("S3", "ListBuckets", "s3:ListAllMyBuckets"),
-    Operation::new("S3", "GetBucketLocation", "s3:GetBucketLocation"),
-    Operation::new("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
-    Operation::new("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
-    Operation::new(
-        "S3",
-        "GetPublicAccessBlock",
-        "s3:GetBucketPublicAccessBlock",
-    ),
-    Operation::new("S3", "GetBucketPolicy", "s3:GetBucketPolicy"),
-    Operation::new("S3", "GetBucketLogging", "s3:GetBucketLogging"),
-    Operation::new("S3", "GetBucketTagging", "s3:GetBucketTagging"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "S3", "s3":
+    ListBuckets = "ListAllMyBuckets",
+    GetBucketLocation,
+    GetBucketVersioning,
+    GetBucketEncryption = "GetEncryptionConfiguration",
+    GetPublicAccessBlock = "GetBucketPublicAccessBlock",
+    GetBucketPolicy, GetBucketLogging, GetBucketTagging,
+);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<S3, CallError> {
     let list = s3_client(&scope.config, scope);

@@ -6,7 +6,7 @@
 //! WAFv2 has no paginators in the SDK: lists page by `NextMarker`, which WAF may
 //! return even on the last page, so paging stops at an empty page too.
 
-use super::policy::Operation;
+use super::policy::{operations_of, Operation};
 use super::{call, client, for_each_concurrent, found, tags_from, Read, Scope};
 use crate::aws::{classify, error_code, CallError};
 use crate::snapshot::{ErrorClass, ManagedRuleGroup, WafRule, Wafv2, WebAcl, WebAclTargets};
@@ -15,28 +15,12 @@ use aws_sdk_wafv2::Client;
 use std::collections::BTreeMap;
 use std::future::Future;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("WAFV2", "ListWebACLs", "wafv2:ListWebACLs"),
-    Operation::new("WAFV2", "GetWebACL", "wafv2:GetWebACL"),
-    Operation::new(
-        "WAFV2",
-        "GetLoggingConfiguration",
-        "wafv2:GetLoggingConfiguration",
-    ),
-    Operation::new("WAFV2", "ListTagsForResource", "wafv2:ListTagsForResource"),
-    Operation::new(
-        "WAFV2",
-        "ListResourcesForWebACL",
-        "wafv2:ListResourcesForWebACL",
-    ),
-    Operation::new(
-        "WAFV2",
-        "GetWebACLForResource",
-        "wafv2:GetWebACLForResource",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "WAFV2", "wafv2":
+    ListWebACLs, GetWebACL, GetLoggingConfiguration, ListTagsForResource,
+    ListResourcesForWebACL, GetWebACLForResource,
+);
 
 /// The code WAF answers for a resource (or logging configuration) that does not exist.
 const NONEXISTENT: &str = "WAFNonexistentItemException";
