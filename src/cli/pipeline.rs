@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::drift::terraform::{compute as compute_drift, keep_attribute};
 use crate::drift::{parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::{self, SuppressionNote};
-use crate::engine::{Catalogue, CompiledRules, Evaluation, Suppressed};
+use crate::engine::{Catalogue, CompiledRules, Evaluation, StateError, Suppressed};
 use crate::report::{reporter, sarif_category, Baseline, Format, Presentation, Report, Reporter};
 use crate::severity::Severity;
 use crate::snapshot::Snapshot;
@@ -232,8 +232,8 @@ impl ReportInputs {
 /// where each resource is declared.
 pub(super) struct Terraform {
     states: Vec<State>,
-    /// One message per state that could not be read, naming it.
-    errors: Vec<String>,
+    /// One error per state that could not be read, naming it.
+    errors: Vec<StateError>,
     locations: Locations,
 }
 
@@ -248,6 +248,10 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
     let parse = |bytes: &[u8], origin: &str| parse_state_keeping(bytes, origin, &keep_attribute);
     let mut states = Vec::new();
     let mut errors = Vec::new();
+    let failed = |e: anyhow::Error| StateError {
+        class: store::error_class(&e),
+        message: format!("{e:#}"),
+    };
     for spec in &args.tfstate {
         let paths = if is_s3_uri(spec) {
             vec![spec.clone()]
@@ -255,7 +259,7 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
             match expand_state_glob(spec, &root) {
                 Ok(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
                 Err(e) => {
-                    errors.push(format!("{e:#}"));
+                    errors.push(failed(e));
                     continue;
                 }
             }
@@ -265,12 +269,15 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
                 .and_then(|bytes| parse(&bytes, &path))
             {
                 Ok(state) => states.push(state),
-                Err(e) => errors.push(format!("{e:#}")),
+                Err(e) => errors.push(failed(e)),
             }
         }
     }
     for e in &errors {
-        eprintln!("warning: {e}: drift from this state is not evaluated");
+        eprintln!(
+            "warning: {}: drift from this state is not evaluated",
+            e.message
+        );
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     let locations = Locations::new(&states, &sources);
