@@ -17,6 +17,7 @@ pub mod collect;
 pub mod config;
 pub mod drift;
 pub mod engine;
+pub mod history;
 pub mod report;
 mod services;
 pub mod severity;

@@ -3,7 +3,7 @@
 use super::args::{fail_on, CatalogueArgs, FailOn};
 use super::pipeline::{category, exit_code, read_input, Output, Pipeline};
 use crate::aws::AwsOptions;
-use crate::drift::{diff_snapshots, FindingsDiff};
+use crate::history::{diff_snapshots, FindingsDiff};
 use crate::report::{Baseline, DiffReport, Format};
 use anyhow::Result;
 use clap::Args;

@@ -7,7 +7,7 @@ use super::exit;
 use crate::aws::AwsOptions;
 use crate::config::Config;
 use crate::drift::terraform::{compute as compute_drift, keep_attribute};
-use crate::drift::{parse_input, FindingsDiff, Input, RunFindings};
+use crate::history::{parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::{self, SuppressionNote};
 use crate::engine::{Catalogue, CompiledRules, Evaluation, StateError, Suppressed};
 use crate::report::{reporter, sarif_category, Baseline, Format, Presentation, Report, Reporter};

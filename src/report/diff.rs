@@ -6,7 +6,7 @@
 use super::json::{listed, JsonFinding, Tool};
 use super::markdown::{escape, table as markdown_table};
 use super::{plural, Report, TableReporter};
-use crate::drift::{FieldChange, ResourceDiff, ResourceRef};
+use crate::history::{FieldChange, ResourceDiff, ResourceRef};
 use crate::engine::{Finding, Severity};
 use anyhow::Result;
 use serde::Serialize;

@@ -2,7 +2,7 @@
 //! Fields are only ever added within a major `schema_version`.
 
 use super::{DiffReport, Report, Reporter};
-use crate::drift::BaselineState;
+use crate::history::BaselineState;
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{AccountInfo, CoverageGap, Finding, Severity};
 use anyhow::Result;

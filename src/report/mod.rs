@@ -20,7 +20,7 @@ pub use markdown::MarkdownReporter;
 pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
 pub use table::TableReporter;
 
-use crate::drift::{BaselineState, FindingsDiff};
+use crate::history::{BaselineState, FindingsDiff};
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{Evaluation, Finding, Rule, Severity, Suppressed};
 use anyhow::Result;

@@ -11,7 +11,7 @@
 //! category in `automationDetails.id`.
 
 use super::{DiffReport, Report, Reporter};
-use crate::drift::BaselineState;
+use crate::history::BaselineState;
 use crate::engine::{Finding, Rule, Severity};
 use crate::terraform::{repo_relative_uri, Located};
 use anyhow::Result;

@@ -3,7 +3,7 @@
 //! writing to a terminal.
 
 use super::{plural, DiffReport, Report, Reporter};
-use crate::drift::BaselineState;
+use crate::history::BaselineState;
 use crate::engine::suppress::NoteKind;
 use crate::engine::{Finding, Severity, UNASSIGNED};
 use anyhow::Result;
