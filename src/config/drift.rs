@@ -11,7 +11,7 @@ use toml::Spanned;
 pub struct DriftSettings {
     /// Leave out resources AWS or a controller creates (default VPC,
     /// service-linked roles, load balancers of the AWS Load Balancer
-    /// Controller, ...): see `drift::terraform`.
+    /// Controller, ...): see `crate::drift`.
     pub builtin_ignores: bool,
     pub ignore: Vec<DriftIgnore>,
 }

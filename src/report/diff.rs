@@ -6,8 +6,8 @@
 use super::json::{listed, JsonFinding, Tool};
 use super::markdown::{escape, table as markdown_table};
 use super::{plural, Report, TableReporter};
-use crate::history::{FieldChange, ResourceDiff, ResourceRef};
 use crate::engine::{Finding, Severity};
+use crate::history::{FieldChange, ResourceDiff, ResourceRef};
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::Value;

@@ -2,9 +2,9 @@
 //! Fields are only ever added within a major `schema_version`.
 
 use super::{DiffReport, Report, Reporter};
-use crate::history::BaselineState;
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{AccountInfo, CoverageGap, Finding, Severity};
+use crate::history::BaselineState;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;

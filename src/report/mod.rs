@@ -20,9 +20,9 @@ pub use markdown::MarkdownReporter;
 pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
 pub use table::TableReporter;
 
-use crate::history::{BaselineState, FindingsDiff};
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{Evaluation, Finding, Rule, Severity, Suppressed};
+use crate::history::{BaselineState, FindingsDiff};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::io::Write;

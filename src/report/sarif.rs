@@ -11,8 +11,8 @@
 //! category in `automationDetails.id`.
 
 use super::{DiffReport, Report, Reporter};
-use crate::history::BaselineState;
 use crate::engine::{Finding, Rule, Severity};
+use crate::history::BaselineState;
 use crate::terraform::{repo_relative_uri, Located};
 use anyhow::Result;
 use serde_json::{json, Value};

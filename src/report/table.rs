@@ -3,9 +3,9 @@
 //! writing to a terminal.
 
 use super::{plural, DiffReport, Report, Reporter};
-use crate::history::BaselineState;
 use crate::engine::suppress::NoteKind;
 use crate::engine::{Finding, Severity, UNASSIGNED};
+use crate::history::BaselineState;
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use std::io::Write;

@@ -1,6 +1,6 @@
 //! ACM certificates (ListCertificates + DescribeCertificate).
 
-use super::{section, Tags};
+use super::{section, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -10,7 +10,16 @@ pub struct Acm {
     /// Certificates of every type and status in the region.
     pub certificates: Vec<Certificate>,
 }
-section!(Acm { certificates });
+section!(Acm { certificates } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[TerraformType::new(
+    "aws_acm_certificate",
+    "certificates",
+    "{domain_name}",
+)];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! DynamoDB tables (ListTables + DescribeTable + DescribeContinuousBackups).
 
-use super::{section, Tags};
+use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -10,7 +10,26 @@ pub struct Dynamodb {
     /// Tables in the region.
     pub tables: Vec<Table>,
 }
-section!(Dynamodb { tables });
+section!(Dynamodb { tables } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[TerraformType::new("aws_dynamodb_table", "tables", "{name}")
+    .idents(&["name"])
+    .arn("dynamodb", "table", ArnNames::Rest)
+    .compared(&[
+        Compared::own(
+            "point_in_time_recovery.0.enabled",
+            "/point_in_time_recovery",
+            Norm::Plain,
+        ),
+        Compared::own(
+            "deletion_protection_enabled",
+            "/deletion_protection",
+            Norm::Plain,
+        ),
+    ])];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

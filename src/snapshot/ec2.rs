@@ -1,8 +1,9 @@
 //! EC2: VPCs, subnets, flow logs, launch templates, instances' metadata options,
 //! Client VPN endpoints.
 
-use super::{section, Part, Tags};
+use super::{section, ArnNames, Part, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_with::skip_serializing_none;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -27,7 +28,49 @@ section!(Ec2 { vpcs, subnets, flow_logs, launch_templates, instances, client_vpn
         collection: "client_vpn_endpoints",
         field: None,
     }];
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[
+    TerraformType::new(
+        "aws_ec2_client_vpn_endpoint",
+        "client_vpn_endpoints",
+        "{id}",
+    )
+    .idents(&["id"]),
+    TerraformType::new("aws_vpc", "vpcs", "{id}")
+        .aliases(&["aws_default_vpc"])
+        .idents(&["id"])
+        .arn("ec2", "vpc", ArnNames::Rest)
+        .made_by_aws(default_vpc),
+    TerraformType::new("aws_subnet", "subnets", "{id}")
+        .aliases(&["aws_default_subnet"])
+        .idents(&["id"])
+        .arn("ec2", "subnet", ArnNames::Rest)
+        .made_by_aws(default_subnet),
+    TerraformType::new("aws_flow_log", "flow_logs", "{id}").idents(&["id"]),
+    TerraformType::new("aws_launch_template", "launch_templates", "{name}")
+        .idents(&["id"])
+        .arn("ec2", "launch-template", ArnNames::Rest),
+    // Instances and security groups are not compared (yet): findings
+    // about them are only located.
+    TerraformType::located("aws_instance").arn("ec2", "instance", ArnNames::Rest),
+    TerraformType::located("aws_security_group").arn("ec2", "security-group", ArnNames::Rest),
+];
+
+fn default_vpc(vpc: &Value, _: &Value) -> Option<&'static str> {
+    (vpc["is_default"] == true).then_some("the default VPC (created by AWS)")
+}
+
+fn default_subnet(subnet: &Value, ec2: &Value) -> Option<&'static str> {
+    let default_vpc = |vpc: &Value| vpc["is_default"] == true && vpc["id"] == subnet["vpc_id"];
+    ec2["vpcs"]
+        .as_array()?
+        .iter()
+        .any(default_vpc)
+        .then_some("a subnet of the default VPC (created by AWS)")
+}
 
 impl Ec2 {
     /// Client VPN endpoints are read and covered apart: an endpoint without

@@ -1,6 +1,6 @@
 //! ECR: repositories and the registry's scanning configuration (per region).
 
-use super::{section, Tags};
+use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -12,10 +12,25 @@ pub struct Ecr {
     /// Private repositories in the region.
     pub repositories: Vec<Repository>,
 }
-section!(Ecr {
-    registries,
-    repositories
+section!(Ecr { registries, repositories } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] =
+    &[
+        TerraformType::new("aws_ecr_repository", "repositories", "{name}")
+            .idents(&["name"])
+            .arn("ecr", "repository", ArnNames::Rest)
+            .compared(&[
+                Compared::own("image_tag_mutability", "/image_tag_mutability", Norm::Plain),
+                Compared::own(
+                    "image_scanning_configuration.0.scan_on_push",
+                    "/scan_on_push",
+                    Norm::Plain,
+                ),
+            ]),
+    ];
 
 /// A region's private registry settings (GetRegistryScanningConfiguration).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

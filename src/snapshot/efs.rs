@@ -1,6 +1,6 @@
 //! EFS file systems and their mount targets.
 
-use super::{section, Tags};
+use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -10,7 +10,18 @@ pub struct Efs {
     /// File systems in the region.
     pub file_systems: Vec<FileSystem>,
 }
-section!(Efs { file_systems });
+section!(Efs { file_systems } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] =
+    &[
+        TerraformType::new("aws_efs_file_system", "file_systems", "{id}")
+            .idents(&["id"])
+            .arn("elasticfilesystem", "file-system", ArnNames::Rest)
+            .compared(&[Compared::own("encrypted", "/encrypted", Norm::Plain)]),
+    ];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! EKS clusters, with their node groups and add-ons nested in each cluster.
 
-use super::{section, Part, Tags};
+use super::{section, ArnNames, Compared, Norm, Part, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -16,7 +16,33 @@ section!(Eks { clusters } {
         collection: "clusters",
         field: Some("addons"),
     }];
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[
+    TerraformType::new("aws_eks_cluster", "clusters", "{name}")
+        .idents(&["name"])
+        .arn("eks", "cluster", ArnNames::Rest)
+        .compared(&[
+            Compared::own("version", "/version", Norm::Plain),
+            Compared::own(
+                "vpc_config.0.endpoint_public_access",
+                "/endpoint_public_access",
+                Norm::Plain,
+            ),
+            Compared::own(
+                "vpc_config.0.endpoint_private_access",
+                "/endpoint_private_access",
+                Norm::Plain,
+            ),
+        ]),
+    TerraformType::new(
+        "aws_eks_node_group",
+        "clusters/node_groups",
+        "{..name}/{name}",
+    ),
+];
 
 impl Eks {
     /// Add-ons are read and covered apart from their clusters: an endpoint

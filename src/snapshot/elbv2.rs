@@ -1,6 +1,6 @@
 //! ELBv2 load balancers with their listeners, attributes and WAF association.
 
-use super::{section, Tags, WebAclTargets};
+use super::{section, Compared, Norm, TagSource, Tags, TerraformType, WebAclTargets};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
@@ -11,7 +11,43 @@ pub struct Elbv2 {
     /// Application, network and gateway load balancers in the region.
     pub load_balancers: Vec<LoadBalancer>,
 }
-section!(Elbv2 { load_balancers });
+section!(Elbv2 { load_balancers } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[
+    TerraformType::new("aws_lb", "load_balancers", "{name}")
+        .aliases(&["aws_alb"])
+        .idents(&["name"])
+        .compared(&[
+            Compared::own(
+                "enable_deletion_protection",
+                "/attributes/deletion_protection.enabled",
+                Norm::Or("false"),
+            ),
+            Compared::own("internal", "/scheme", Norm::Is("internal")),
+            Compared::own(
+                "drop_invalid_header_fields",
+                "/attributes/routing.http.drop_invalid_header_fields.enabled",
+                Norm::Or("false"),
+            ),
+        ]),
+    // The snapshot holds no listener tags: the load balancer's tell who made it.
+    TerraformType::new(
+        "aws_lb_listener",
+        "load_balancers/listeners",
+        "{..name} :{port}",
+    )
+    .aliases(&["aws_alb_listener"])
+    .tags(TagSource::Parent)
+    .compared(&[
+        Compared::own("port", "/port", Norm::Plain),
+        Compared::own("protocol", "/protocol", Norm::Plain),
+        Compared::own("ssl_policy", "/ssl_policy", Norm::Plain),
+        Compared::own("certificate_arn", "/certificates", Norm::First),
+    ]),
+];
 
 /// Application load balancers are what a regional web ACL protects.
 impl WebAclTargets for Elbv2 {

@@ -1,8 +1,9 @@
 //! IAM (global): users with access keys, roles with trust policies, OIDC providers,
 //! server certificates, and the account summary (root access keys).
 
-use super::{section, Tags};
+use super::{section, ArnNames, Compared, Norm, TagSource, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_with::skip_serializing_none;
 
 #[skip_serializing_none]
@@ -22,7 +23,43 @@ pub struct Iam {
 }
 section!(Iam { users, roles, oidc_providers, server_certificates } {
     const GLOBAL: bool = true;
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[
+    TerraformType::new("aws_iam_role", "roles", "{name}")
+        .idents(&["name"])
+        .arn("iam", "role", ArnNames::LastSegment)
+        .made_by_aws(made_by_aws)
+        .compared(&[Compared::own("path", "/path", Norm::Plain)]),
+    TerraformType::new("aws_iam_user", "users", "{name}")
+        .idents(&["name"])
+        .arn("iam", "user", ArnNames::LastSegment),
+    TerraformType::new("aws_iam_openid_connect_provider", "oidc_providers", "{url}"),
+    TerraformType::new(
+        "aws_iam_server_certificate",
+        "server_certificates",
+        "{name}",
+    )
+    .idents(&["name", "id"])
+    .tags(TagSource::None),
+];
+
+/// Roles AWS creates (service-linked, IAM Identity Center) or Organizations
+/// does (in a new account).
+fn made_by_aws(role: &Value, _: &Value) -> Option<&'static str> {
+    let path = role["path"].as_str().unwrap_or_default();
+    if path.starts_with("/aws-service-role/") {
+        Some("a service-linked role (created by AWS)")
+    } else if path.starts_with("/aws-reserved/") {
+        Some("an IAM Identity Center role (created by AWS)")
+    } else if role["name"] == "OrganizationAccountAccessRole" {
+        Some("the role Organizations creates in a new account")
+    } else {
+        None
+    }
+}
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! CloudWatch Logs log groups.
 
-use super::section;
+use super::{section, ArnNames, Compared, Norm, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -10,7 +10,23 @@ pub struct Logs {
     /// CloudWatch log groups in the region.
     pub log_groups: Vec<LogGroup>,
 }
-section!(Logs { log_groups });
+section!(Logs { log_groups } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] =
+    &[
+        TerraformType::new("aws_cloudwatch_log_group", "log_groups", "{name}")
+            .idents(&["name"])
+            .tags(TagSource::None)
+            .arn("logs", "log-group", ArnNames::Rest)
+            .compared(&[Compared::own(
+                "retention_in_days",
+                "/retention_in_days",
+                Norm::Or("0"),
+            )]),
+    ];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

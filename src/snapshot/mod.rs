@@ -33,6 +33,7 @@ mod coverage;
 mod io;
 mod section;
 mod shard;
+mod terraform;
 
 pub use coverage::*;
 pub use io::*;
@@ -41,6 +42,7 @@ pub use section::{
 };
 pub(crate) use section::{section, sort_by_key};
 pub use shard::*;
+pub use terraform::*;
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
@@ -139,6 +141,7 @@ macro_rules! sections {
                 name: stringify!($name),
                 global: <$ty as Section>::GLOBAL,
                 parts: <$ty as Section>::PARTS,
+                terraform: <$ty as Section>::TERRAFORM,
             },
         )+];
     };

@@ -1,6 +1,6 @@
 //! OpenSearch Service domains.
 
-use super::{section, Tags};
+use super::{section, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -10,7 +10,17 @@ pub struct OpenSearch {
     /// OpenSearch (and Elasticsearch) domains in the region.
     pub domains: Vec<Domain>,
 }
-section!(OpenSearch { domains });
+section!(OpenSearch { domains } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] =
+    &[
+        TerraformType::new("aws_opensearch_domain", "domains", "{name}")
+            .aliases(&["aws_elasticsearch_domain"])
+            .idents(&["name"]),
+    ];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! RDS DB instances and Aurora/Multi-AZ DB clusters.
 
-use super::{section, Tags};
+use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -12,10 +12,40 @@ pub struct Rds {
     /// Aurora and Multi-AZ DB clusters.
     pub clusters: Vec<DbCluster>,
 }
-section!(Rds {
-    instances,
-    clusters
+section!(Rds { instances, clusters } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[
+    TerraformType::new("aws_db_instance", "instances", "{id}")
+        .idents(&["id"])
+        .arn("rds", "db", ArnNames::Rest)
+        .compared(&[
+            Compared::own("storage_encrypted", "/storage_encrypted", Norm::Plain),
+            Compared::own("publicly_accessible", "/publicly_accessible", Norm::Plain),
+            Compared::own("multi_az", "/multi_az", Norm::Plain),
+            Compared::own("deletion_protection", "/deletion_protection", Norm::Plain),
+            Compared::own(
+                "backup_retention_period",
+                "/backup_retention_period",
+                Norm::Plain,
+            ),
+            Compared::own("instance_class", "/instance_class", Norm::Plain),
+        ]),
+    TerraformType::new("aws_rds_cluster", "clusters", "{id}")
+        .idents(&["id"])
+        .arn("rds", "cluster", ArnNames::Rest)
+        .compared(&[
+            Compared::own("storage_encrypted", "/storage_encrypted", Norm::Plain),
+            Compared::own("deletion_protection", "/deletion_protection", Norm::Plain),
+            Compared::own(
+                "backup_retention_period",
+                "/backup_retention_period",
+                Norm::Plain,
+            ),
+        ]),
+];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Secrets Manager secret *metadata* (ListSecrets). Secret values are never read.
 
-use super::{section, Tags};
+use super::{section, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -10,7 +10,21 @@ pub struct SecretsManager {
     /// Secrets in the region (metadata only: values are never read).
     pub secrets: Vec<Secret>,
 }
-section!(SecretsManager { secrets });
+section!(SecretsManager { secrets } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] =
+    &[
+        TerraformType::new("aws_secretsmanager_secret", "secrets", "{name}").made_by_aws(
+            |secret, _| {
+                secret
+                    .get("owning_service")
+                    .map(|_| "a secret managed by another AWS service")
+            },
+        ),
+    ];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

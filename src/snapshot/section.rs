@@ -5,6 +5,7 @@
 //! derived from that list and from each section's [`Section`] impl, which
 //! lives in the service's own file.
 
+use super::TerraformType;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -20,6 +21,8 @@ pub trait Section: Default + Clone + Serialize + DeserializeOwned + Send + 'stat
     /// Parts of the section read (and covered) apart from the rest, so that an
     /// endpoint without one API does not hide the whole section.
     const PARTS: &'static [Part] = &[];
+    /// The Terraform resource types of its resources.
+    const TERRAFORM: &'static [TerraformType] = &[];
 
     /// Number of top-level resources, for the report's summary.
     fn len(&self) -> usize;
@@ -60,6 +63,7 @@ pub struct Service {
     pub name: &'static str,
     pub global: bool,
     pub parts: &'static [Part],
+    pub terraform: &'static [TerraformType],
 }
 
 impl Service {
@@ -68,8 +72,9 @@ impl Service {
         std::iter::once(self.name).chain(self.parts.iter().map(|p| p.key))
     }
 
-    /// The coverage key of a collection of the section.
+    /// The coverage key of a collection of the section (`a/b`: of `a`).
     pub fn coverage_key_of(&self, collection: &str) -> &'static str {
+        let collection = collection.split('/').next().unwrap_or(collection);
         self.parts
             .iter()
             .find(|p| p.collection == collection && p.field.is_none())

@@ -1,6 +1,6 @@
 //! SSM Parameter Store parameter *metadata* (DescribeParameters). Values are never read.
 
-use super::section;
+use super::{section, ArnNames, Compared, Norm, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -10,7 +10,19 @@ pub struct Ssm {
     /// Parameter Store parameters in the region (metadata only: values are never read).
     pub parameters: Vec<Parameter>,
 }
-section!(Ssm { parameters });
+section!(Ssm { parameters } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] =
+    &[
+        TerraformType::new("aws_ssm_parameter", "parameters", "{name}")
+            .idents(&["name"])
+            .tags(TagSource::None)
+            .arn("ssm", "parameter", ArnNames::SlashPrefixed)
+            .compared(&[Compared::own("type", "/type", Norm::Plain)]),
+    ];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! WAFv2 web ACLs (regional scope) with rules, default action, logging and
 //! associated resources.
 
-use super::{section, Tags};
+use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
@@ -12,7 +12,19 @@ pub struct Wafv2 {
     /// Regional web ACLs.
     pub web_acls: Vec<WebAcl>,
 }
-section!(Wafv2 { web_acls });
+section!(Wafv2 { web_acls } {
+    const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+});
+
+/// How the section's resources appear in Terraform.
+const TERRAFORM: &[TerraformType] = &[
+    TerraformType::new("aws_wafv2_web_acl", "web_acls", "{name}")
+        .idents(&["id"])
+        .arn("wafv2", "regional", ArnNames::Segments)
+        .compared(&[Compared::own("scope", "/scope", Norm::Plain)]),
+    TerraformType::located("aws_wafv2_ip_set").arn("wafv2", "regional", ArnNames::Segments),
+    TerraformType::located("aws_wafv2_rule_group").arn("wafv2", "regional", ArnNames::Segments),
+];
 
 /// What WAF needs of a section whose resources a regional web ACL can
 /// protect: their ARNs (WAF is asked, for each, which web ACL protects it)
