@@ -2,7 +2,8 @@
 //! architecture and AWS/EKS best practices.
 //!
 //! Floors (a module only uses what stands below it): `cli` > `report` >
-//! `drift` > `engine` > `terraform` > `config` > `snapshot` > `severity`.
+//! `history` / `drift` > `terraform` > `engine` > `config` > `snapshot` >
+//! `severity`.
 //!
 //! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
 //! reports and states as files or S3 objects), stand between `cli` and
