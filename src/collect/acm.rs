@@ -4,7 +4,7 @@
 //! (ListTagsForCertificate). A certificate deleted between the calls is left out.
 
 use super::policy::{operations_of, Operation};
-use super::{client, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
+use super::{client, each_found, every, found, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Acm, Certificate};
 use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
@@ -50,10 +50,8 @@ async fn read(acm: &Client, scope: &Scope) -> Result<Acm, CallError> {
         .iter()
         .filter_map(|s| s.certificate_arn().map(str::to_string))
         .collect();
-    let certificates = for_each_concurrent(arns, |arn| certificate(acm, scope, arn)).await?;
-    Ok(Acm {
-        certificates: certificates.into_iter().flatten().collect(),
-    })
+    let certificates = each_found(arns, |arn| certificate(acm, scope, arn)).await?;
+    Ok(Acm { certificates })
 }
 
 /// `None` when the certificate no longer exists.

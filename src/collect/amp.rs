@@ -5,7 +5,7 @@
 //! is left out.
 
 use super::policy::{operations_of, Operation};
-use super::{client, every, for_each_concurrent, found, Scope};
+use super::{client, each_found, every, found, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Amp, PrometheusWorkspace, Tags};
 use aws_sdk_amp::types::WorkspaceSummary;
@@ -24,7 +24,7 @@ async fn read(amp: &Client, scope: &Scope) -> Result<Amp, CallError> {
     let summaries: Vec<WorkspaceSummary> =
         every(amp.list_workspaces().into_paginator().items().send()).await?;
 
-    let workspaces = for_each_concurrent(summaries, |w| async move {
+    let workspaces = each_found(summaries, |w| async move {
         let kms_key_arn = match w.kms_key_arn() {
             Some(key) => Some(key.to_string()),
             None => {
@@ -57,9 +57,7 @@ async fn read(amp: &Client, scope: &Scope) -> Result<Amp, CallError> {
         }))
     })
     .await?;
-    Ok(Amp {
-        workspaces: workspaces.into_iter().flatten().collect(),
-    })
+    Ok(Amp { workspaces })
 }
 
 fn tags(tags: Option<&HashMap<String, String>>) -> Tags {

@@ -4,7 +4,7 @@
 //! between the calls is left out.
 
 use super::policy::{operations_of, Operation};
-use super::{client, every, for_each_concurrent, found, Scope};
+use super::{client, each_found, every, found, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{AttributeDefinition, Dynamodb, KeySchemaElement, Table, Tags};
 use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus};
@@ -26,10 +26,8 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Dynamodb, CallError> {
 
 async fn read(dynamodb: &Client, scope: &Scope) -> Result<Dynamodb, CallError> {
     let names = every(dynamodb.list_tables().into_paginator().items().send()).await?;
-    let tables = for_each_concurrent(names, |name| table(dynamodb, scope, name)).await?;
-    Ok(Dynamodb {
-        tables: tables.into_iter().flatten().collect(),
-    })
+    let tables = each_found(names, |name| table(dynamodb, scope, name)).await?;
+    Ok(Dynamodb { tables })
 }
 
 /// `None` when the table no longer exists.

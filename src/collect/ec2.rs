@@ -8,7 +8,7 @@
 //! template missing from that answer (created meanwhile) is read on its own.
 
 use super::policy::{operations_of, Operation};
-use super::{client, every, for_each_concurrent, found, tags_from, Read, Scope};
+use super::{client, each_found, every, found, tags_from, Read, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{
     BlockDevice, ClientVpnEndpoint, Ec2, FlowLog, Instance, LaunchTemplate, MetadataOptions,
@@ -177,7 +177,7 @@ async fn launch_templates(ec2: &Client, scope: &Scope) -> Result<Vec<LaunchTempl
         })
         .collect();
 
-    let read = for_each_concurrent(pending, |(t, known)| {
+    each_found(pending, |(t, known)| {
         async move {
             let Some(id) = t.launch_template_id().map(str::to_string) else {
                 return Ok(None);
@@ -194,8 +194,7 @@ async fn launch_templates(ec2: &Client, scope: &Scope) -> Result<Vec<LaunchTempl
             Ok(Some(launch_template(scope, &t, &id, &version)))
         }
     })
-    .await?;
-    Ok(read.into_iter().flatten().collect())
+    .await
 }
 
 /// The default version of one launch template; `None` when it no longer exists.

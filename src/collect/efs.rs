@@ -6,7 +6,7 @@
 //! system deleted between the calls is left out.
 
 use super::policy::{operations_of, Operation};
-use super::{client, every, for_each_concurrent, found, tags_from, Scope};
+use super::{client, each_found, every, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Efs, FileSystem, MountTarget};
 use aws_sdk_efs::types::{FileSystemDescription, Status};
@@ -28,10 +28,8 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Efs, CallError> {
 
 async fn read(efs: &Client, scope: &Scope) -> Result<Efs, CallError> {
     let described = every(efs.describe_file_systems().into_paginator().items().send()).await?;
-    let file_systems = for_each_concurrent(described, |fs| file_system(efs, scope, fs)).await?;
-    Ok(Efs {
-        file_systems: file_systems.into_iter().flatten().collect(),
-    })
+    let file_systems = each_found(described, |fs| file_system(efs, scope, fs)).await?;
+    Ok(Efs { file_systems })
 }
 
 /// `None` when the file system no longer exists.

@@ -8,7 +8,7 @@
 //! cluster that has none.
 
 use super::policy::{operations_of, Operation};
-use super::{client, every, for_each_concurrent, found, Read, Scope};
+use super::{client, each_found, every, for_each_concurrent, found, Read, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Addon, Cluster, Eks, EncryptionConfig, NodeGroup, Tags};
 use aws_sdk_eks::Client;
@@ -60,10 +60,8 @@ pub(crate) async fn collect(scope: &Scope) -> Read<Eks> {
 
 async fn read(eks: &Client, scope: &Scope) -> Result<Eks, CallError> {
     let names = every(eks.list_clusters().into_paginator().items().send()).await?;
-    let clusters = for_each_concurrent(names, |name| cluster(eks, scope, name)).await?;
-    Ok(Eks {
-        clusters: clusters.into_iter().flatten().collect(),
-    })
+    let clusters = each_found(names, |name| cluster(eks, scope, name)).await?;
+    Ok(Eks { clusters })
 }
 
 fn tags(tags: Option<&HashMap<String, String>>) -> Tags {
@@ -150,7 +148,7 @@ async fn node_groups(eks: &Client, cluster: &str) -> Result<Vec<NodeGroup>, Call
             .send(),
     )
     .await?;
-    let groups = for_each_concurrent(names, |name| async move {
+    let groups = each_found(names, |name| async move {
         let out = found(
             eks.describe_nodegroup()
                 .cluster_name(cluster)
@@ -171,7 +169,7 @@ async fn node_groups(eks: &Client, cluster: &str) -> Result<Vec<NodeGroup>, Call
         }))
     })
     .await?;
-    Ok(groups.into_iter().flatten().collect())
+    Ok(groups)
 }
 
 async fn addons(eks: &Client, cluster: &str) -> Result<Vec<Addon>, CallError> {
@@ -183,7 +181,7 @@ async fn addons(eks: &Client, cluster: &str) -> Result<Vec<Addon>, CallError> {
             .send(),
     )
     .await?;
-    let addons = for_each_concurrent(names, |name| async move {
+    let addons = each_found(names, |name| async move {
         let out = found(
             eks.describe_addon()
                 .cluster_name(cluster)
@@ -205,7 +203,7 @@ async fn addons(eks: &Client, cluster: &str) -> Result<Vec<Addon>, CallError> {
         }))
     })
     .await?;
-    Ok(addons.into_iter().flatten().collect())
+    Ok(addons)
 }
 
 #[cfg(test)]

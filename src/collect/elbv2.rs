@@ -7,7 +7,7 @@
 //! (`LoadBalancerNotFound`) is left out: it no longer exists.
 
 use super::policy::{operations_of, Operation};
-use super::{call, client, every, for_each_concurrent, found, tags_from, Scope};
+use super::{call, client, each_found, every, for_each_concurrent, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Elbv2, Listener, ListenerAction, LoadBalancer, RedirectConfig, Tags};
 use aws_sdk_elasticloadbalancingv2::operation::describe_listener_certificates::DescribeListenerCertificatesError;
@@ -46,7 +46,7 @@ async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
     )
     .await?;
 
-    let described = for_each_concurrent(lbs, |lb| {
+    let described = each_found(lbs, |lb| {
         let elb = elb.clone();
         async move {
             let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
@@ -123,7 +123,7 @@ async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
         }
     })
     .await?;
-    let mut load_balancers: Vec<LoadBalancer> = described.into_iter().flatten().collect();
+    let mut load_balancers: Vec<LoadBalancer> = described;
 
     let (mut tags, gone) = tags(
         elb,

@@ -12,7 +12,7 @@
 //! (`NoSuchEntity`) is left out, as if listed a moment later.
 
 use super::policy::{operations_of, Operation};
-use super::{call, client, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
+use super::{call, client, each_found, every, found, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{
     AccessKey, AccountSummary, Iam, OidcProvider, Role, ServerCertificate, User,
@@ -66,7 +66,7 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
             .send(),
     )
     .await?;
-    let users = for_each_concurrent(listed, |u| async move {
+    let users = each_found(listed, |u| async move {
         let name = u.user_name();
         let Some(keys) = found(
             iam.list_access_keys()
@@ -149,7 +149,7 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
         }))
     })
     .await?;
-    Ok(users.into_iter().flatten().collect())
+    Ok(users)
 }
 
 async fn roles(iam: &Client) -> Result<Vec<Role>, CallError> {
@@ -161,7 +161,7 @@ async fn roles(iam: &Client) -> Result<Vec<Role>, CallError> {
             .send(),
     )
     .await?;
-    let roles = for_each_concurrent(listed, |r| async move {
+    let roles = each_found(listed, |r| async move {
         let name = r.role_name();
         let Some(attached) = found(
             iam.list_attached_role_policies()
@@ -202,7 +202,7 @@ async fn roles(iam: &Client) -> Result<Vec<Role>, CallError> {
         }))
     })
     .await?;
-    Ok(roles.into_iter().flatten().collect())
+    Ok(roles)
 }
 
 async fn oidc_providers(iam: &Client) -> Result<Vec<OidcProvider>, CallError> {
@@ -216,7 +216,7 @@ async fn oidc_providers(iam: &Client) -> Result<Vec<OidcProvider>, CallError> {
         .iter()
         .filter_map(|p| p.arn().map(str::to_string))
         .collect();
-    let providers = for_each_concurrent(arns, |arn| async move {
+    let providers = each_found(arns, |arn| async move {
         let Some(p) = found(
             iam.get_open_id_connect_provider()
                 .open_id_connect_provider_arn(&arn)
@@ -236,7 +236,7 @@ async fn oidc_providers(iam: &Client) -> Result<Vec<OidcProvider>, CallError> {
         }))
     })
     .await?;
-    Ok(providers.into_iter().flatten().collect())
+    Ok(providers)
 }
 
 async fn server_certificates(iam: &Client) -> Result<Vec<ServerCertificate>, CallError> {

@@ -253,6 +253,21 @@ where
         .collect()
 }
 
+/// [`for_each_concurrent`] over resources that may be deleted between their
+/// list call and their own: `f` answers `None` for those, which are left out
+/// (as if listed a moment later).
+pub(crate) async fn each_found<T, R, F, Fut>(items: Vec<T>, f: F) -> Result<Vec<R>, CallError>
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<R>, CallError>>,
+{
+    Ok(for_each_concurrent(items, f)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
 /// Every item of a paginated call (`req.into_paginator().items().send()`), or
 /// the first error, classified.
 pub(crate) async fn every<T, E>(

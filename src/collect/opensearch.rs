@@ -3,7 +3,7 @@
 //! domain. A domain deleted between the calls is left out.
 
 use super::policy::{operations_of, Operation};
-use super::{call, client, for_each_concurrent, found, tags_from, Scope};
+use super::{call, client, each_found, for_each_concurrent, found, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Domain, OpenSearch};
 use aws_sdk_opensearch::types::DomainStatus;
@@ -49,7 +49,7 @@ async fn read(os: &Client, scope: &Scope) -> Result<OpenSearch, CallError> {
     .flatten()
     .collect();
 
-    let domains = for_each_concurrent(statuses, |d| async move {
+    let domains = each_found(statuses, |d| async move {
         let Some(listed) = found(
             os.list_tags().arn(d.arn()).send().await,
             &["ResourceNotFoundException"],
@@ -61,9 +61,7 @@ async fn read(os: &Client, scope: &Scope) -> Result<OpenSearch, CallError> {
         Ok(Some(domain(&d, &scope.region, tags)))
     })
     .await?;
-    Ok(OpenSearch {
-        domains: domains.into_iter().flatten().collect(),
-    })
+    Ok(OpenSearch { domains })
 }
 
 fn domain(d: &DomainStatus, region: &str, tags: crate::snapshot::Tags) -> Domain {

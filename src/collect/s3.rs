@@ -8,7 +8,7 @@
 //! listed (`NoSuchBucket`) is left out.
 
 use super::policy::{operations_of, Operation};
-use super::{every, for_each_concurrent, found, rfc3339, tags_from, Scope};
+use super::{each_found, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
 use crate::aws::{error_code, in_region, CallError};
 use crate::snapshot::{Bucket, BucketEncryption, PublicAccessBlock, S3};
 use aws_config::SdkConfig;
@@ -79,7 +79,7 @@ async fn read(
         .into_iter()
         .map(|region| (region.to_string(), regional(region)))
         .collect();
-    let buckets = for_each_concurrent(located, |(name, created, region)| {
+    let buckets = each_found(located, |(name, created, region)| {
         let s3 = clients[&region].clone();
         async move {
             match bucket(scope, &s3, name, created, region).await {
@@ -90,9 +90,7 @@ async fn read(
         }
     })
     .await?;
-    Ok(S3 {
-        buckets: buckets.into_iter().flatten().collect(),
-    })
+    Ok(S3 { buckets })
 }
 
 /// The code S3 answers for a bucket deleted since it was listed.

@@ -7,7 +7,7 @@
 //! return even on the last page, so paging stops at an empty page too.
 
 use super::policy::{operations_of, Operation};
-use super::{call, client, for_each_concurrent, found, tags_from, Read, Scope};
+use super::{call, client, each_found, for_each_concurrent, found, tags_from, Read, Scope};
 use crate::aws::{classify, error_code, CallError};
 use crate::snapshot::{ErrorClass, ManagedRuleGroup, WafRule, Wafv2, WebAcl, WebAclTargets};
 use aws_sdk_wafv2::types::{self, ResourceType, Scope as WafScope};
@@ -64,8 +64,8 @@ async fn read(
     })
     .await
     .map_err(call)?;
-    let described = for_each_concurrent(summaries, |s| describe(waf, scope, s)).await?;
-    let web_acls: Vec<WebAcl> = described.into_iter().flatten().collect();
+    let described = each_found(summaries, |s| describe(waf, scope, s)).await?;
+    let web_acls: Vec<WebAcl> = described;
 
     let associations: BTreeMap<String, String> =
         for_each_concurrent(albs.unwrap_or_default().to_vec(), |alb| async move {

@@ -4,13 +4,10 @@ use super::{section, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Acm {
+section!(Acm {
     /// Certificates of every type and status in the region.
-    pub certificates: Vec<Certificate>,
-}
-section!(Acm { certificates } {
+    certificates: Vec<Certificate>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

@@ -4,13 +4,10 @@ use super::{section, Tags};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Amp {
+section!(Amp {
     /// Prometheus workspaces in the region.
-    pub workspaces: Vec<PrometheusWorkspace>,
-}
-section!(Amp { workspaces });
+    workspaces: Vec<PrometheusWorkspace>,
+});
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

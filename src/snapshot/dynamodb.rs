@@ -4,13 +4,10 @@ use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Dynamodb {
+section!(Dynamodb {
     /// Tables in the region.
-    pub tables: Vec<Table>,
-}
-section!(Dynamodb { tables } {
+    tables: Vec<Table>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

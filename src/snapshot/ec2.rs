@@ -6,23 +6,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Ec2 {
+section!(Ec2 {
     /// VPCs in the region.
-    pub vpcs: Vec<Vpc>,
+    vpcs: Vec<Vpc>,
     /// Subnets of every VPC.
-    pub subnets: Vec<Subnet>,
+    subnets: Vec<Subnet>,
     /// VPC flow logs (of VPCs, subnets and interfaces).
-    pub flow_logs: Vec<FlowLog>,
+    flow_logs: Vec<FlowLog>,
     /// Launch templates, each as its default version says.
-    pub launch_templates: Vec<LaunchTemplate>,
+    launch_templates: Vec<LaunchTemplate>,
     /// Instances in every state.
-    pub instances: Vec<Instance>,
+    instances: Vec<Instance>,
     /// Client VPN endpoints (coverage key `ec2-client-vpn`).
-    pub client_vpn_endpoints: Vec<ClientVpnEndpoint>,
-}
-section!(Ec2 { vpcs, subnets, flow_logs, launch_templates, instances, client_vpn_endpoints } {
+    client_vpn_endpoints: Vec<ClientVpnEndpoint>,
+} {
     const PARTS: &'static [Part] = &[Part {
         key: Ec2::CLIENT_VPN,
         collection: "client_vpn_endpoints",

@@ -4,15 +4,12 @@ use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Ecr {
+section!(Ecr {
     /// The region's private registry (one entry when its scanning configuration was returned).
-    pub registries: Vec<Registry>,
+    registries: Vec<Registry>,
     /// Private repositories in the region.
-    pub repositories: Vec<Repository>,
-}
-section!(Ecr { registries, repositories } {
+    repositories: Vec<Repository>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

@@ -4,13 +4,10 @@ use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Efs {
+section!(Efs {
     /// File systems in the region.
-    pub file_systems: Vec<FileSystem>,
-}
-section!(Efs { file_systems } {
+    file_systems: Vec<FileSystem>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

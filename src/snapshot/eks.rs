@@ -4,13 +4,10 @@ use super::{section, ArnNames, Compared, Norm, Part, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Eks {
+section!(Eks {
     /// Clusters in the region, with their node groups and add-ons.
-    pub clusters: Vec<Cluster>,
-}
-section!(Eks { clusters } {
+    clusters: Vec<Cluster>,
+} {
     const PARTS: &'static [Part] = &[Part {
         key: Eks::ADDONS,
         collection: "clusters",

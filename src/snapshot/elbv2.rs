@@ -5,13 +5,10 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Elbv2 {
+section!(Elbv2 {
     /// Application, network and gateway load balancers in the region.
-    pub load_balancers: Vec<LoadBalancer>,
-}
-section!(Elbv2 { load_balancers } {
+    load_balancers: Vec<LoadBalancer>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

@@ -4,13 +4,10 @@ use super::{section, Tags};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Grafana {
+section!(Grafana {
     /// Managed Grafana workspaces in the region.
-    pub workspaces: Vec<GrafanaWorkspace>,
-}
-section!(Grafana { workspaces });
+    workspaces: Vec<GrafanaWorkspace>,
+});
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

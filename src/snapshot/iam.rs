@@ -21,7 +21,7 @@ pub struct Iam {
     /// GetAccountSummary; absent when not read.
     pub account_summary: Option<AccountSummary>,
 }
-section!(Iam { users, roles, oidc_providers, server_certificates } {
+section!(impl Iam { users, roles, oidc_providers, server_certificates } {
     const GLOBAL: bool = true;
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });

@@ -4,13 +4,10 @@ use super::{section, ArnNames, Compared, Norm, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Logs {
+section!(Logs {
     /// CloudWatch log groups in the region.
-    pub log_groups: Vec<LogGroup>,
-}
-section!(Logs { log_groups } {
+    log_groups: Vec<LogGroup>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

@@ -4,13 +4,10 @@ use super::{section, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct OpenSearch {
+section!(OpenSearch {
     /// OpenSearch (and Elasticsearch) domains in the region.
-    pub domains: Vec<Domain>,
-}
-section!(OpenSearch { domains } {
+    domains: Vec<Domain>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

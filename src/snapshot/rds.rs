@@ -4,15 +4,12 @@ use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Rds {
+section!(Rds {
     /// DB instances, cluster members included.
-    pub instances: Vec<DbInstance>,
+    instances: Vec<DbInstance>,
     /// Aurora and Multi-AZ DB clusters.
-    pub clusters: Vec<DbCluster>,
-}
-section!(Rds { instances, clusters } {
+    clusters: Vec<DbCluster>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

@@ -4,13 +4,10 @@ use super::{section, ArnNames, Compared, Holder, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct S3 {
+section!(S3 {
     /// Every bucket of the account (the list is global; each bucket has its region).
-    pub buckets: Vec<Bucket>,
-}
-section!(S3 { buckets } {
+    buckets: Vec<Bucket>,
+} {
     const GLOBAL: bool = true;
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });

@@ -4,13 +4,10 @@ use super::{section, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SecretsManager {
+section!(SecretsManager {
     /// Secrets in the region (metadata only: values are never read).
-    pub secrets: Vec<Secret>,
-}
-section!(SecretsManager { secrets } {
+    secrets: Vec<Secret>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

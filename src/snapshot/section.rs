@@ -112,14 +112,29 @@ pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     items.sort_by_key(|item| key(item));
 }
 
-/// Implements [`Section`] for a section whose collections are `Vec`s of
-/// resources with an `arn`; the optional block holds the service's settings:
+/// Declares a section: a struct whose fields are `Vec`s of resources with an
+/// `arn` (each documented: they are what rules read), and its [`Section`]
+/// impl; the optional block holds the service's settings:
 ///
 /// ```ignore
-/// section!(Iam { users, roles } { const GLOBAL: bool = true; });
+/// section!(Ecr {
+///     /// Private repositories in the region.
+///     repositories: Vec<Repository>,
+/// } { const TERRAFORM: &'static [TerraformType] = TERRAFORM; });
 /// ```
+///
+/// `section!(impl Iam { users, roles } { ... })` implements [`Section`] for
+/// a struct written out (one with other fields besides its collections).
 macro_rules! section {
-    ($ty:ty { $($field:ident),+ $(,)? } $({ $($settings:tt)* })?) => {
+    ($ty:ident { $($(#[$doc:meta])* $field:ident: $fty:ty),+ $(,)? } $({ $($settings:tt)* })?) => {
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(default)]
+        pub struct $ty {
+            $($(#[$doc])* pub $field: $fty,)+
+        }
+        crate::snapshot::section!(impl $ty { $($field),+ } $({ $($settings)* })?);
+    };
+    (impl $ty:ty { $($field:ident),+ $(,)? } $({ $($settings:tt)* })?) => {
         impl crate::snapshot::Section for $ty {
             $($($settings)*)?
             fn len(&self) -> usize {

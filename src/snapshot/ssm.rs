@@ -4,13 +4,10 @@ use super::{section, ArnNames, Compared, Norm, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Ssm {
+section!(Ssm {
     /// Parameter Store parameters in the region (metadata only: values are never read).
-    pub parameters: Vec<Parameter>,
-}
-section!(Ssm { parameters } {
+    parameters: Vec<Parameter>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 

@@ -6,13 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Wafv2 {
+section!(Wafv2 {
     /// Regional web ACLs.
-    pub web_acls: Vec<WebAcl>,
-}
-section!(Wafv2 { web_acls } {
+    web_acls: Vec<WebAcl>,
+} {
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
 });
 
