@@ -1,8 +1,7 @@
 //! `[drift]`: which resources drift from Terraform (`--tfstate`) leaves out.
 
 use super::problems::Problems;
-use super::values;
-use globset::GlobMatcher;
+use super::values::{self, Pattern};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -28,8 +27,8 @@ impl Default for DriftSettings {
 /// One `[[drift.ignore]]` entry: every criterion given must match.
 #[derive(Debug, Clone)]
 pub struct DriftIgnore {
-    /// The ARN glob as written, and its matcher.
-    pub resource: Option<(String, GlobMatcher)>,
+    /// An ARN glob.
+    pub resource: Option<Pattern>,
     /// A tag key, and the value it must have (any value when `None`).
     pub tag: Option<(String, Option<String>)>,
     /// A Terraform resource type, e.g. `aws_iam_role`.
@@ -105,9 +104,8 @@ impl RawDrift {
                 );
                 continue;
             }
-            let resource = p.check_optional(e.resource.as_ref(), &field("resource"), |g| {
-                values::glob(g).map(|m| (g.clone(), m))
-            });
+            let resource =
+                p.check_optional(e.resource.as_ref(), &field("resource"), |g| values::glob(g));
             let tag = p.check_optional(e.tag.as_ref(), &field("tag"), |t| tag(t));
             let kind = p.check_optional(e.kind.as_ref(), &field("type"), |k| terraform_type(k));
             let (Some(reason), Some(resource), Some(tag), Some(kind)) =

@@ -3,9 +3,8 @@
 //! account tag, or by the role tag.
 
 use super::problems::Problems;
-use super::values;
+use super::values::{self, Pattern};
 use crate::snapshot::Snapshot;
-use globset::GlobMatcher;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -33,7 +32,7 @@ impl Default for RoleMapping {
 #[derive(Debug, Clone)]
 pub struct RoleMatcher {
     pub role: String,
-    pub name: Option<GlobMatcher>,
+    pub name: Option<Pattern>,
     pub tag: Option<(String, String)>,
 }
 

@@ -3,8 +3,7 @@
 //! (`engine::suppress`).
 
 use super::problems::Problems;
-use super::values;
-use globset::GlobMatcher;
+use super::values::{self, Pattern};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -13,8 +12,8 @@ pub struct Suppression {
     pub rule: String,
     pub account: Option<String>,
     pub region: Option<String>,
-    /// The glob as written, and its matcher.
-    pub resource: Option<(String, GlobMatcher)>,
+    /// An ARN glob.
+    pub resource: Option<Pattern>,
     pub reason: String,
     pub expires: Option<jiff::civil::Date>,
     /// Line of the `[[suppress]]` entry, for messages.
@@ -53,9 +52,7 @@ pub(super) fn validate(raw: Vec<Spanned<RawSuppression>>, p: &mut Problems) -> V
                 Err(format!("{r:?} is not a region name (or `global`)"))
             }
         });
-        let resource = p.check_optional(s.resource.as_ref(), &key("resource"), |g| {
-            values::glob(g).map(|m| (g.clone(), m))
-        });
+        let resource = p.check_optional(s.resource.as_ref(), &key("resource"), |g| values::glob(g));
         let expires = p.check_optional(s.expires.as_ref(), &key("expires"), |d| values::date(d));
         let (Some(reason), Some(account), Some(region), Some(resource), Some(expires)) =
             (reason, account, region, resource, expires)

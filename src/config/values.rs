@@ -3,6 +3,8 @@
 //! (`"5712" is not a 12-digit account id`); the caller names where the value
 //! came from (`--account`, or `file:line: accounts`).
 
+use std::sync::OnceLock;
+
 /// The most service reads in flight at once that `--concurrency` accepts.
 pub const MAX_CONCURRENCY: usize = 1024;
 
@@ -86,11 +88,31 @@ pub fn architecture_role(s: &str) -> Result<String, String> {
     }
 }
 
-/// An ARN (or account name) glob.
-pub fn glob(s: &str) -> Result<globset::GlobMatcher, String> {
+/// An ARN (or account name) glob, checked when the config is read.
+pub fn glob(s: &str) -> Result<Pattern, String> {
     globset::Glob::new(s)
-        .map(|g| g.compile_matcher())
+        .map(|glob| Pattern {
+            glob,
+            matcher: OnceLock::new(),
+        })
         .map_err(|e| format!("bad glob: {e}"))
+}
+
+/// A glob of the config, compiled (into a regex) the first time it is
+/// matched: a config may hold thousands of suppressions, and only those whose
+/// rule, account and region match a finding ever try their resource glob.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    glob: globset::Glob,
+    matcher: OnceLock<globset::GlobMatcher>,
+}
+
+impl Pattern {
+    pub fn is_match(&self, text: &str) -> bool {
+        self.matcher
+            .get_or_init(|| self.glob.compile_matcher())
+            .is_match(text)
+    }
 }
 
 /// A calendar date, `YYYY-MM-DD`.

@@ -80,7 +80,7 @@ impl DriftIgnore {
         self.kind
             .as_ref()
             .is_none_or(|k| modelled(k).map_or(k.as_str(), |(_, t)| t.kind) == kind)
-            && self.resource.as_ref().is_none_or(|(_, g)| g.is_match(arn))
+            && self.resource.as_ref().is_none_or(|g| g.is_match(arn))
             && self.tag.as_ref().is_none_or(|(key, value)| {
                 tags.and_then(|t| t.get(key))
                     .is_some_and(|v| value.as_ref().is_none_or(|want| want == v))
