@@ -6,7 +6,7 @@
 //! system deleted between the calls is left out.
 
 use super::policy::{operations_of, Operation};
-use super::{client, each_found, every, found, tags_from, Scope};
+use super::{client, each_found, every, every_found, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Efs, FileSystem, MountTarget};
 use aws_sdk_efs::types::{FileSystemDescription, Status};
@@ -39,16 +39,15 @@ async fn file_system(
     fs: FileSystemDescription,
 ) -> Result<Option<FileSystem>, CallError> {
     let id = fs.file_system_id().to_string();
-    let Some(mount_targets) = found(
+    let Some(mount_targets) = every_found(
         efs.describe_mount_targets()
             .file_system_id(&id)
             .into_paginator()
             .items()
-            .send()
-            .try_collect()
-            .await,
+            .send(),
         GONE,
-    )?
+    )
+    .await?
     else {
         return Ok(None);
     };

@@ -7,7 +7,9 @@
 //! (`LoadBalancerNotFound`) is left out: it no longer exists.
 
 use super::policy::{operations_of, Operation};
-use super::{call, client, each_found, every, for_each_concurrent, found, tags_from, Scope};
+use super::{
+    call, client, each_found, every, every_found, for_each_concurrent, found, tags_from, Scope,
+};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Elbv2, Listener, ListenerAction, LoadBalancer, RedirectConfig, Tags};
 use aws_sdk_elasticloadbalancingv2::operation::describe_listener_certificates::DescribeListenerCertificatesError;
@@ -70,16 +72,15 @@ async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
                     ))
                 })
                 .collect();
-            let Some(listeners) = found(
+            let Some(listeners) = every_found(
                 elb.describe_listeners()
                     .load_balancer_arn(&arn)
                     .into_paginator()
                     .items()
-                    .send()
-                    .try_collect()
-                    .await,
+                    .send(),
                 &[NOT_FOUND],
-            )?
+            )
+            .await?
             else {
                 return Ok(None);
             };

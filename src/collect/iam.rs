@@ -12,7 +12,7 @@
 //! (`NoSuchEntity`) is left out, as if listed a moment later.
 
 use super::policy::{operations_of, Operation};
-use super::{call, client, each_found, every, found, rfc3339, tags_from, Scope};
+use super::{call, client, each_found, every, every_found, found, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{
     AccessKey, AccountSummary, Iam, OidcProvider, Role, ServerCertificate, User,
@@ -68,16 +68,15 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
     .await?;
     let users = each_found(listed, |u| async move {
         let name = u.user_name();
-        let Some(keys) = found(
+        let Some(keys) = every_found(
             iam.list_access_keys()
                 .user_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await,
+                .send(),
             GONE,
-        )?
+        )
+        .await?
         else {
             return Ok(None);
         };
@@ -109,29 +108,27 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
                 last_used_service,
             });
         }
-        let Some(attached) = found(
+        let Some(attached) = every_found(
             iam.list_attached_user_policies()
                 .user_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await,
+                .send(),
             GONE,
-        )?
+        )
+        .await?
         else {
             return Ok(None);
         };
-        let Some(tags) = found(
+        let Some(tags) = every_found(
             iam.list_user_tags()
                 .user_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await,
+                .send(),
             GONE,
-        )?
+        )
+        .await?
         else {
             return Ok(None);
         };
@@ -163,16 +160,15 @@ async fn roles(iam: &Client) -> Result<Vec<Role>, CallError> {
     .await?;
     let roles = each_found(listed, |r| async move {
         let name = r.role_name();
-        let Some(attached) = found(
+        let Some(attached) = every_found(
             iam.list_attached_role_policies()
                 .role_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await,
+                .send(),
             GONE,
-        )?
+        )
+        .await?
         else {
             return Ok(None);
         };

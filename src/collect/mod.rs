@@ -279,6 +279,18 @@ where
     items.try_collect().await.map_err(call)
 }
 
+/// [`every`] for a list that belongs to one resource: `None` when AWS
+/// answers one of `absent` (the resource was deleted since it was listed).
+pub(crate) async fn every_found<T, E>(
+    items: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+    absent: &[&str],
+) -> Result<Option<Vec<T>>, CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    found(items.try_collect().await, absent)
+}
+
 /// A call's output, or `None` when AWS answered with one of the error codes
 /// `absent` (what was asked about does not exist: never created, or deleted
 /// since it was listed); any other error, classified.
