@@ -1,6 +1,6 @@
 //! `archaudit explain RULE-ID`: one rule's documentation.
 
-use super::args::{load_config, CatalogueArgs};
+use super::args::CatalogueArgs;
 use super::exit;
 use super::pipeline::Pipeline;
 use crate::report::explain;
@@ -19,8 +19,7 @@ pub struct ExplainArgs {
 }
 
 pub(super) fn run(args: ExplainArgs) -> Result<ExitCode> {
-    let config = load_config(args.rules.config.as_deref())?;
-    let catalogue = Pipeline::catalogue(&args.rules, &config)?;
+    let catalogue = Pipeline::catalogue(&args.rules)?;
     let Some(rule) = catalogue.find(&args.rule) else {
         let suggestions = catalogue.suggest(&args.rule);
         if suggestions.is_empty() {

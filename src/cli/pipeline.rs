@@ -48,7 +48,7 @@ impl Pipeline {
     /// `--rules-dir` rules with its selection applied, compiled.
     pub fn start(args: &CatalogueArgs) -> Result<Pipeline> {
         let config = load_config(args.config.as_deref())?;
-        let catalogue = Pipeline::catalogue(args, &config)?;
+        let catalogue = selected(args, &config)?;
         let compiled = catalogue.compile()?;
         Ok(Pipeline {
             config,
@@ -58,10 +58,8 @@ impl Pipeline {
     }
 
     /// The catalogue alone, for commands that only list or explain rules.
-    pub fn catalogue(args: &CatalogueArgs, config: &Config) -> Result<Catalogue> {
-        let mut catalogue = Catalogue::load(&args.rules_dir)?;
-        catalogue.configure(config)?;
-        Ok(catalogue)
+    pub fn catalogue(args: &CatalogueArgs) -> Result<Catalogue> {
+        selected(args, &load_config(args.config.as_deref())?)
     }
 
     /// A snapshot evaluated now (with `terraform`, the drift rules too), or a
@@ -160,6 +158,13 @@ impl Pipeline {
         output.write(|out| reporter.emit(out, &report))?;
         Ok(exit_code(&report, args.strict))
     }
+}
+
+/// The built-in and `--rules-dir` rules, with the config's selection applied.
+fn selected(args: &CatalogueArgs, config: &Config) -> Result<Catalogue> {
+    let mut catalogue = Catalogue::load(&args.rules_dir)?;
+    catalogue.configure(config)?;
+    Ok(catalogue)
 }
 
 /// The exit code of a report: incomplete (with `--strict`), failed, or ok.

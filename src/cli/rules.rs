@@ -1,6 +1,6 @@
 //! `archaudit rules`: the catalogue.
 
-use super::args::{load_config, CatalogueArgs};
+use super::args::CatalogueArgs;
 use super::exit;
 use super::pipeline::Pipeline;
 use crate::report::{render_catalogue, CatalogueFormat};
@@ -19,8 +19,7 @@ pub struct RulesArgs {
 }
 
 pub(super) fn run(args: RulesArgs) -> Result<ExitCode> {
-    let config = load_config(args.rules.config.as_deref())?;
-    let catalogue = Pipeline::catalogue(&args.rules, &config)?;
+    let catalogue = Pipeline::catalogue(&args.rules)?;
     let mut out = std::io::stdout().lock();
     render_catalogue(&mut out, &catalogue.rules, args.format)?;
     out.flush()?;
