@@ -339,6 +339,13 @@ fn rule(id: &str, name: &str, title: &str, body: &str) -> String {
     )
 }
 
+/// The one-line error of `check` with the rules in `dir` added.
+fn error_with_rules(dir: &tempfile::TempDir) -> String {
+    let result = archaudit(&["check", NAMES, "--rules-dir", dir.path().to_str().unwrap()]);
+    assert_clean_error(&result, &[]);
+    result.2
+}
+
 fn rules_dir(files: &[(&str, String)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
@@ -404,15 +411,8 @@ fn errors_quoting_file_content_are_one_inert_line() {
             "\tx := \"\u{1b}[2J\u{1b}]8;;https://evil.example\u{7}\" +",
         ),
     )]);
-    let result = archaudit(&[
-        "check",
-        NAMES,
-        "--rules-dir",
-        rules.path().to_str().unwrap(),
-    ]);
-    assert_clean_error(&result, &[]);
     assert_eq!(
-        result.2,
+        error_with_rules(&rules),
         format!(
             "error: rule file {}/broken.rego:17:11: invalid character in string\n",
             rules.path().display()
@@ -761,15 +761,8 @@ fn devices_and_oversized_files_are_refused_naming_file_and_limit() {
             &format!("\t# {}", "x".repeat(2 << 20)),
         ),
     )]);
-    let result = archaudit(&[
-        "check",
-        NAMES,
-        "--rules-dir",
-        rules.path().to_str().unwrap(),
-    ]);
-    assert_clean_error(&result, &[]);
     assert_eq!(
-        result.2,
+        error_with_rules(&rules),
         format!(
             "error: {}/huge.rego: rule file over the size limit of 1 MiB\n",
             rules.path().display()
@@ -793,10 +786,8 @@ fn a_recursive_or_deeply_nested_rule_is_refused_before_it_runs() {
         "\tdepth(1000000) > 0",
     ) + "\ndepth(n) := 0 if n <= 0\n\ndepth(n) := depth(n - 1) + 1 if n > 0\n";
     let dir = rules_dir(&[("recursion.rego", recursive)]);
-    let result = archaudit(&["check", NAMES, "--rules-dir", dir.path().to_str().unwrap()]);
-    assert_clean_error(&result, &[]);
     assert_eq!(
-        result.2,
+        error_with_rules(&dir),
         format!(
             "error: rule file {}/recursion.rego:23:13: function `depth` calls itself: Rego does not allow recursion\n",
             dir.path().display()
@@ -808,10 +799,8 @@ fn a_recursive_or_deeply_nested_rule_is_refused_before_it_runs() {
         "nested.rego",
         rule("ORG902", "deep-nesting", "Nesting", &nested),
     )]);
-    let result = archaudit(&["check", NAMES, "--rules-dir", dir.path().to_str().unwrap()]);
-    assert_clean_error(&result, &[]);
     assert_eq!(
-        result.2,
+        error_with_rules(&dir),
         format!(
             "error: rule file {}/nested.rego:17:101: nested deeper than 100 brackets; \
              split the expression into helper rules\n",

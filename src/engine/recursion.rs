@@ -9,7 +9,7 @@
 //! engine's recursion stack.
 
 use anyhow::{bail, Result};
-use regorus::unstable::{Expr, Literal, Module, Parser, Query, Rule, RuleHead, Source, Span};
+use regorus::unstable::{Expr, Literal, Module, Parser, Query, Ref, Rule, RuleHead, Source, Span};
 use regorus::utils::get_path_string;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -250,13 +250,7 @@ fn query_calls(query: &Query, out: &mut Vec<(String, Span)>) {
                 value,
                 collection,
                 ..
-            } => {
-                if let Some(key) = key {
-                    expr_calls(key, out);
-                }
-                expr_calls(value, out);
-                expr_calls(collection, out);
-            }
+            } => membership_calls(key.as_ref(), value, collection, out),
             Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => expr_calls(expr, out),
             Literal::Every { domain, query, .. } => {
                 expr_calls(domain, out);
@@ -327,14 +321,22 @@ fn expr_calls(expr: &Expr, out: &mut Vec<(String, Span)>) {
             value,
             collection,
             ..
-        } => {
-            if let Some(key) = key {
-                expr_calls(key, out);
-            }
-            expr_calls(value, out);
-            expr_calls(collection, out);
-        }
+        } => membership_calls(key.as_ref(), value, collection, out),
     }
+}
+
+/// The calls in `key, value in collection` (an expression or `some ... in`).
+fn membership_calls(
+    key: Option<&Ref<Expr>>,
+    value: &Expr,
+    collection: &Expr,
+    out: &mut Vec<(String, Span)>,
+) {
+    if let Some(key) = key {
+        expr_calls(key, out);
+    }
+    expr_calls(value, out);
+    expr_calls(collection, out);
 }
 
 #[cfg(test)]
