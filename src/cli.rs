@@ -7,7 +7,9 @@ use crate::config::{is_account_id, is_iam_name, is_region, Config};
 use crate::drift::terraform::{compute as compute_drift, keep_attribute};
 use crate::drift::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::SuppressionNote;
-use crate::engine::{suppress, Catalogue, CompiledRules, Evaluation, Severity, Suppressed};
+use crate::engine::{
+    suppress, Catalogue, CompiledRules, Evaluation, Severity, StateError, Suppressed,
+};
 use crate::limits::{is_too_large, parse_size};
 use crate::report::escape::error_line;
 use crate::report::{
@@ -868,8 +870,8 @@ fn init_logging(verbose: u8) {
 /// where each resource is declared.
 struct Terraform {
     states: Vec<State>,
-    /// One message per state that could not be read, naming it.
-    errors: Vec<String>,
+    /// One error per state that could not be read, naming it.
+    errors: Vec<StateError>,
     locations: Locations,
 }
 
@@ -884,6 +886,10 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
     let parse = |bytes: &[u8], origin: &str| parse_state_keeping(bytes, origin, &keep_attribute);
     let mut states = Vec::new();
     let mut errors = Vec::new();
+    let failed = |e: anyhow::Error| StateError {
+        class: store::error_class(&e),
+        message: format!("{e:#}"),
+    };
     for spec in &args.tfstate {
         let paths = if is_s3_uri(spec) {
             vec![spec.clone()]
@@ -891,7 +897,7 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
             match expand_state_glob(spec, &root) {
                 Ok(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
                 Err(e) => {
-                    errors.push(format!("{e:#}"));
+                    errors.push(failed(e));
                     continue;
                 }
             }
@@ -902,12 +908,12 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
             {
                 Ok(state) => states.push(state),
                 Err(e) if is_too_large(&e) => return Err(e),
-                Err(e) => errors.push(format!("{e:#}")),
+                Err(e) => errors.push(failed(e)),
             }
         }
     }
     for e in &errors {
-        let warning = format!("{e}: drift from this state is not evaluated");
+        let warning = format!("{}: drift from this state is not evaluated", e.message);
         eprintln!("warning: {}", error_line(&warning));
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;

@@ -172,7 +172,7 @@ fn row_line(row: &[String]) -> String {
 }
 
 fn terraform_cell(doc: &mut Doc, report: &Report, f: &Finding) -> Option<String> {
-    let located = report.locations?.locate(&f.account_id, &f.resource);
+    let located = report.locations?.locate_finding(f);
     Some(match located {
         Located::Declared(loc) => {
             doc.data(&format!("{}:{} ({})", loc.uri, loc.start_line, loc.address))
