@@ -3,7 +3,7 @@
 //!
 //! Floors (a module only uses what stands below it): `cli` > `report` >
 //! `history` / `drift` > `terraform` > `engine` > `config` > `snapshot` >
-//! `severity`.
+//! `severity` / `limits` (bounded reads of local files).
 //!
 //! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
 //! reports and states as files or S3 objects), stand between `cli` and
@@ -19,6 +19,7 @@ pub mod config;
 pub mod drift;
 pub mod engine;
 pub mod history;
+pub mod limits;
 pub mod report;
 mod services;
 pub mod severity;

@@ -2,6 +2,7 @@
 //! which rules and config.
 
 use crate::config::Config;
+use crate::limits::parse_size;
 use crate::report::Format;
 use crate::severity::Severity;
 use anyhow::Result;
@@ -69,6 +70,9 @@ pub struct ReportArgs {
     /// List suppressed findings in the table too (they are always counted, and always in JSON)
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Largest snapshot, report or Terraform state accepted, decompressed (e.g. 512MiB, 4GiB)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "2GiB")]
+    pub max_input_size: u64,
     /// Terraform root directory (repeatable): SARIF and Markdown put each finding on the
     /// `resource` block that declares it (needs --tfstate)
     #[arg(long, value_name = "DIR", requires = "tfstate")]
@@ -93,6 +97,20 @@ pub struct CatalogueArgs {
     /// [default: ./archaudit.toml when it exists]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Longest one rule may run over one account; a rule that takes longer is reported
+    /// as not evaluated there (a coverage gap naming it)
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::engine::limits::DEFAULT_RULE_TIME_LIMIT.as_secs_f64(), value_parser = parse_seconds)]
+    pub rule_time_limit: f64,
+}
+
+/// A positive number of seconds, at most a day.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?}: expected seconds, more than 0 and at most 86400"
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -36,7 +36,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
         args.report.sse_kms_key_id.as_deref(),
         aws.clone(),
     )?;
-    let snapshot = load_snapshot_inputs(&args.snapshots, &aws)?;
+    let snapshot = load_snapshot_inputs(&args.snapshots, &aws, args.report.max_input_size)?;
     let inputs = ReportInputs::read(&args.report, &aws)?;
     pipeline.report(snapshot, &args.report, inputs, &output)
 }

@@ -144,7 +144,9 @@ pub(super) fn collect(options: &CollectOptions, verbose: u8) -> Result<Snapshot>
         .build()
         .context("cannot start the async runtime")?;
     let log = Arc::new(CallLog::default());
-    let snapshot = runtime.block_on(crate::collect::collect(options, log.clone()))?;
+    let mut snapshot = runtime.block_on(crate::collect::collect(options, log.clone()))?;
+    // What an endpoint answered is checked like a loaded file.
+    crate::snapshot::validate(&mut snapshot, "the collected snapshot")?;
     tracing::info!(
         calls = log.calls(),
         errors = log.errors(),

@@ -4,6 +4,7 @@ use super::args::{fail_on, CatalogueArgs, FailOn};
 use super::pipeline::{category, exit_code, read_input, Output, Pipeline};
 use crate::aws::AwsOptions;
 use crate::history::{diff_snapshots, FindingsDiff};
+use crate::limits::parse_size;
 use crate::report::{Baseline, DiffReport, Format};
 use anyhow::Result;
 use clap::Args;
@@ -38,6 +39,9 @@ pub struct DiffArgs {
     /// Exit 3 when NEW is incomplete (something could not be read)
     #[arg(long)]
     pub strict: bool,
+    /// Largest snapshot or report accepted, decompressed (e.g. 512MiB, 4GiB)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "2GiB")]
+    pub max_input_size: u64,
     /// SARIF category (`automationDetails.id`) [default: archaudit/<organization id>/]
     #[arg(long, value_name = "NAME")]
     pub category: Option<String>,
@@ -52,8 +56,8 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode> {
         ..AwsOptions::default()
     };
     let output = Output::new(args.output.as_deref(), None, aws.clone())?;
-    let old = pipeline.run(read_input(&args.old, &aws)?, None)?;
-    let new = pipeline.run(read_input(&args.new, &aws)?, None)?;
+    let old = pipeline.run(read_input(&args.old, &aws, args.max_input_size)?, None)?;
+    let new = pipeline.run(read_input(&args.new, &aws, args.max_input_size)?, None)?;
     let resources = match (&old.snapshot, &new.snapshot) {
         (Some(a), Some(b)) => Some(diff_snapshots(a, b)?),
         _ => None,

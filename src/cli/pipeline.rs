@@ -10,11 +10,13 @@ use crate::drift::{compute as compute_drift, keep_attribute};
 use crate::engine::suppress::{self, SuppressionNote};
 use crate::engine::{Catalogue, CompiledRules, Evaluation, StateError, Suppressed};
 use crate::history::{parse_input, FindingsDiff, Input, RunFindings};
+use crate::limits::is_too_large;
+use crate::report::escape::error_line;
 use crate::report::{reporter, sarif_category, Baseline, Format, Presentation, Report, Reporter};
 use crate::severity::Severity;
 use crate::snapshot::Snapshot;
 use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
-use crate::terraform::state::{parse_state_keeping, MAX_STATE_BYTES};
+use crate::terraform::state::parse_state_keeping;
 use crate::terraform::{expand_state_glob, Locations, Sources, State};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
@@ -163,6 +165,7 @@ impl Pipeline {
 /// The built-in and `--rules-dir` rules, with the config's selection applied.
 fn selected(args: &CatalogueArgs, config: &Config) -> Result<Catalogue> {
     let mut catalogue = Catalogue::load(&args.rules_dir)?;
+    catalogue.limits.time = std::time::Duration::from_secs_f64(args.rule_time_limit);
     catalogue.configure(config)?;
     Ok(catalogue)
 }
@@ -194,20 +197,16 @@ pub(super) fn category(given: Option<&str>, snapshot: Option<&Snapshot>) -> Stri
 
 /// Reads a snapshot or JSON report: a file, an `s3://` object, or the shards
 /// under an `s3://bucket/prefix/` (merged).
-pub(super) fn read_input(spec: &str, aws: &AwsOptions) -> Result<Input> {
+pub(super) fn read_input(spec: &str, aws: &AwsOptions, max_bytes: u64) -> Result<Input> {
     if is_s3_uri(spec) && spec.ends_with('/') {
         return Ok(Input::Snapshot(load_snapshot_inputs(
             &[spec.to_string()],
             aws,
+            max_bytes,
         )?));
     }
-    let bytes = store::read(
-        spec,
-        aws,
-        "snapshot or report",
-        store::MAX_SNAPSHOT_OBJECT_BYTES,
-    )?;
-    parse_input(&bytes, spec)
+    let bytes = store::read(spec, aws, "snapshot or report", max_bytes)?;
+    parse_input(&bytes, spec, max_bytes)
 }
 
 /// What a report is made against besides its snapshot, read (and checked)
@@ -224,7 +223,10 @@ impl ReportInputs {
         let baseline = args
             .baseline
             .as_deref()
-            .map(|spec| Ok::<_, anyhow::Error>((spec.to_string(), read_input(spec, aws)?)))
+            .map(|spec| {
+                let input = read_input(spec, aws, args.max_input_size)?;
+                Ok::<_, anyhow::Error>((spec.to_string(), input))
+            })
             .transpose()?;
         Ok(ReportInputs {
             terraform,
@@ -270,25 +272,25 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
             }
         };
         for path in paths {
-            match store::read(&path, aws, "Terraform state", MAX_STATE_BYTES)
+            match store::read(&path, aws, "Terraform state", args.max_input_size)
                 .and_then(|bytes| parse(&bytes, &path))
             {
                 Ok(state) => states.push(state),
+                Err(e) if is_too_large(&e) => return Err(e),
                 Err(e) => errors.push(failed(e)),
             }
         }
     }
     for e in &errors {
-        eprintln!(
-            "warning: {}: drift from this state is not evaluated",
-            e.message
-        );
+        let warning = format!("{}: drift from this state is not evaluated", e.message);
+        eprintln!("warning: {}", error_line(&warning));
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     let locations = Locations::new(&states, &sources);
     for state in locations.unresolved_states() {
         eprintln!(
-            "warning: no --tf-dir declares the resources of state {state}: its findings point at the rule files"
+            "warning: no --tf-dir declares the resources of state {}: its findings point at the rule files",
+            error_line(state)
         );
     }
     Ok(Some(Terraform {

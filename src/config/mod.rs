@@ -48,7 +48,7 @@
 
 mod collection;
 mod drift;
-mod problems;
+pub mod problems;
 mod roles;
 mod rules;
 mod suppress;
@@ -61,7 +61,7 @@ pub use rules::RuleSelection;
 pub use suppress::Suppression;
 
 use crate::snapshot::Snapshot;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use problems::Problems;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -103,8 +103,7 @@ struct RawConfig {
 impl Config {
     /// Reads `path`; every error names it.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read config", path.display()))?;
+        let text = crate::limits::read_text(path, "config", crate::limits::MAX_CONFIG_BYTES)?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         config.path = Some(path.to_path_buf());
         Ok(config)

@@ -1,6 +1,6 @@
-//! Where a config file's problems are gathered: each one is a line
-//! `file:line: key: problem`, and all of them are reported together, so a
-//! user fixes a file in one pass.
+//! Where a config file's problems are gathered: each one is
+//! `file:line: key: problem`, and all of them are reported together (on the
+//! one error line), so a user fixes a file in one pass.
 //!
 //! Lines are found through an index of line starts built once, so naming the
 //! line of the 20,000th `[[suppress]]` entry costs a binary search, not a scan
@@ -72,14 +72,20 @@ impl<'a> Problems<'a> {
         }
     }
 
-    /// Every problem found, one per line, or nothing.
+    /// Every problem found, or nothing.
     pub fn finish(self) -> Result<()> {
         if self.found.is_empty() {
             Ok(())
         } else {
-            Err(anyhow!(self.found.join("\n")))
+            Err(anyhow!(join(&self.found)))
         }
     }
+}
+
+/// Problems as one error: errors are one line (`error_line` folds any
+/// other), so they are separated by `; `, each still `file:line: key: problem`.
+pub fn join(problems: &[String]) -> String {
+    problems.join("; ")
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The values that come both from flags and from `archaudit.toml`, each
-//! checked here and nowhere else. A check returns the problem as a phrase
+//! checked here and nowhere else (account ids and region names as the
+//! snapshot checks them: `crate::snapshot::validate`). A check returns the problem as a phrase
 //! (`"5712" is not a 12-digit account id`); the caller names where the value
 //! came from (`--account`, or `file:line: accounts`).
 
@@ -11,10 +12,7 @@ pub const MAX_CONCURRENCY: usize = 1024;
 /// Service reads in flight at once when neither flag nor config sets it.
 pub const DEFAULT_CONCURRENCY: usize = 32;
 
-/// A 12-digit AWS account id.
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+pub use crate::snapshot::{is_account_id, is_region_name};
 
 pub fn account_id(s: &str) -> Result<String, String> {
     if is_account_id(s) {
@@ -26,15 +24,12 @@ pub fn account_id(s: &str) -> Result<String, String> {
 
 /// A region name such as `eu-central-1`, or `global`.
 pub fn is_region(s: &str) -> bool {
-    s == crate::snapshot::GLOBAL_REGION
-        || (s.split('-').count() >= 3
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+    s == crate::snapshot::GLOBAL_REGION || is_region_name(s)
 }
 
 /// A region to read: a region name, or `all` (the account's enabled regions).
 pub fn region_to_read(s: &str) -> Result<String, String> {
-    if s == "all" || (s != crate::snapshot::GLOBAL_REGION && is_region(s)) {
+    if s == "all" || is_region_name(s) {
         Ok(s.to_string())
     } else {
         Err(format!(

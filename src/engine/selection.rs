@@ -51,7 +51,7 @@ impl Catalogue {
             }
         }
         if !problems.is_empty() {
-            return Err(anyhow!(problems.join("\n")));
+            return Err(anyhow!(crate::config::problems::join(&problems)));
         }
 
         let selected = |list: &[(String, usize)], r: &Rule| {

@@ -14,7 +14,31 @@ section!(Eks {
         field: Some("addons"),
     }];
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+
+    /// Clusters and node groups carry a Kubernetes version rules compare;
+    /// add-ons have their own version scheme.
+    fn invalid_value(path: &str, key: &str, value: &str) -> Option<&'static str> {
+        let checked = key == "version" && !path.contains(".addons[");
+        (checked && !is_minor_version(value)).then_some("is not a Kubernetes version such as 1.34")
+    }
 });
+
+/// A Kubernetes version as rules compare it: `1.34`.
+pub(crate) fn is_minor_version(s: &str) -> bool {
+    match s.split_once('.') {
+        Some((major, minor)) => {
+            !major.is_empty()
+                && !minor.is_empty()
+                && major.len() <= 3
+                && minor.len() <= 3
+                && major
+                    .bytes()
+                    .chain(minor.bytes())
+                    .all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
 
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[

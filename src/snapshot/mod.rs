@@ -34,6 +34,7 @@ mod io;
 mod section;
 mod shard;
 mod terraform;
+mod validate;
 
 pub use coverage::*;
 pub use io::*;
@@ -43,6 +44,7 @@ pub use section::{
 pub(crate) use section::{section, sort_by_key};
 pub use shard::*;
 pub use terraform::*;
+pub use validate::{is_account_id, is_region_name, is_rfc3339, validate};
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
@@ -142,6 +144,7 @@ macro_rules! sections {
                 global: <$ty as Section>::GLOBAL,
                 parts: <$ty as Section>::PARTS,
                 terraform: <$ty as Section>::TERRAFORM,
+                invalid_value: <$ty as Section>::invalid_value,
             },
         )+];
     };

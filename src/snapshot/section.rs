@@ -33,6 +33,13 @@ pub trait Section: Default + Clone + Serialize + DeserializeOwned + Send + 'stat
     fn normalize(&mut self);
     /// Adds another region's resources.
     fn extend(&mut self, other: Self);
+    /// Why a string a rule depends on does not parse (dates are checked in
+    /// every section, see `validate`): `path` is the object's place in the
+    /// section (`eks.clusters[0]`), `key` the field. `None`: it parses, or
+    /// is not checked.
+    fn invalid_value(_path: &str, _key: &str, _value: &str) -> Option<&'static str> {
+        None
+    }
     /// Takes in what one collection task read: a global section is read once
     /// and replaces the empty one; a regional one adds a region.
     fn absorb(&mut self, other: Self) {
@@ -64,6 +71,8 @@ pub struct Service {
     pub global: bool,
     pub parts: &'static [Part],
     pub terraform: &'static [TerraformType],
+    /// [`Section::invalid_value`].
+    pub invalid_value: fn(&str, &str, &str) -> Option<&'static str>,
 }
 
 impl Service {
