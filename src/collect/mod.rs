@@ -1,14 +1,14 @@
 //! Live collection: snapshot every account of an organization through the AWS
 //! SDK. One tokio runtime; the tasks of an account (one per service and region,
 //! derived from the service registry, `crate::services`) run under a global
-//! semaphore (`--concurrency`) in [`collect_account`], the one place that
+//! semaphore (`--concurrency`) in `collect_account`, the one place that
 //! schedules; the SDK's adaptive retry handles throttling; every failure is
 //! classified into the snapshot's coverage, never fatal for the rest.
 //!
 //! One module per AWS service maps SDK output to the snapshot model, using list
 //! calls' data where they return it and running per-resource calls concurrently.
 //! Each declares `OPERATIONS` (every AWS operation it sends, with its IAM
-//! action) and `collect(&Scope)`, which returns its section or a [`Read`] when
+//! action) and `collect(&Scope)`, which returns its section or a `Read` when
 //! it has parts covered apart. Only List*, Describe* and Get* operations are
 //! called (plus STS AssumeRole and GetCallerIdentity); [`CallLog`] records
 //! every operation sent.

@@ -11,9 +11,8 @@ use serde::Serialize;
 
 /// One service's data in one account.
 ///
-/// Implemented with [`section!`](crate::snapshot::section), which writes the
-/// collection handling and takes the service's settings (the consts below)
-/// as its last block.
+/// Implemented with `section!`, which writes the collection handling and
+/// takes the service's settings (the consts below) as its last block.
 pub trait Section: Default + Clone + Serialize + DeserializeOwned + Send + 'static {
     /// Read once per account under the region `global` (IAM, S3's bucket
     /// list), not once per region.
