@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod diff;
+mod html;
 mod json;
 mod markdown;
 mod sarif;
@@ -10,6 +11,7 @@ mod table;
 
 pub use catalogue::{explain, markdown_table, render_catalogue, CatalogueFormat};
 pub use diff::{write_diff_json, write_diff_markdown, write_diff_table, DiffReport};
+pub use html::{write_diff_html, HtmlReporter};
 pub use json::JsonReporter;
 pub use markdown::MarkdownReporter;
 pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
