@@ -1,10 +1,12 @@
 //! The one integration-test binary (every extra binary links the crate again).
 
+mod browser;
 mod catalogue;
 mod cli;
 mod config;
 mod deploy;
 mod drift;
+mod html;
 mod live;
 mod org_fixtures;
 mod reports;
