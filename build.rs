@@ -2,11 +2,14 @@
 //! no files at run time.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not baked in when the script is compiled: a target
+    // directory copied from another checkout must embed this checkout's rules.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let root = root.as_path();
     let mut files = Vec::new();
     for area in fs::read_dir(root.join("rules")).expect("rules/ exists") {
         let area = area.expect("readable rules/ entry").path();

@@ -7,7 +7,9 @@ use crate::config::{is_account_id, is_iam_name, is_region, Config};
 use crate::drift::terraform::{compute as compute_drift, keep_attribute};
 use crate::drift::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::SuppressionNote;
-use crate::engine::{suppress, Catalogue, CompiledRules, Evaluation, Severity, Suppressed};
+use crate::engine::{
+    suppress, Catalogue, CompiledRules, Evaluation, Severity, StateError, Suppressed,
+};
 use crate::report::{
     explain, render_catalogue, sarif_category, write_diff_html, write_diff_json,
     write_diff_markdown, write_diff_table, Baseline, CatalogueFormat, DiffReport, HtmlReporter,
@@ -851,8 +853,8 @@ fn init_logging(verbose: u8) {
 /// where each resource is declared.
 struct Terraform {
     states: Vec<State>,
-    /// One message per state that could not be read, naming it.
-    errors: Vec<String>,
+    /// One error per state that could not be read, naming it.
+    errors: Vec<StateError>,
     locations: Locations,
 }
 
@@ -867,6 +869,10 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
     let parse = |bytes: &[u8], origin: &str| parse_state_keeping(bytes, origin, &keep_attribute);
     let mut states = Vec::new();
     let mut errors = Vec::new();
+    let failed = |e: anyhow::Error| StateError {
+        class: store::error_class(&e),
+        message: format!("{e:#}"),
+    };
     for spec in &args.tfstate {
         let paths = if is_s3_uri(spec) {
             vec![spec.clone()]
@@ -874,7 +880,7 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
             match expand_state_glob(spec, &root) {
                 Ok(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
                 Err(e) => {
-                    errors.push(format!("{e:#}"));
+                    errors.push(failed(e));
                     continue;
                 }
             }
@@ -884,12 +890,15 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
                 .and_then(|bytes| parse(&bytes, &path))
             {
                 Ok(state) => states.push(state),
-                Err(e) => errors.push(format!("{e:#}")),
+                Err(e) => errors.push(failed(e)),
             }
         }
     }
     for e in &errors {
-        eprintln!("warning: {e}: drift from this state is not evaluated");
+        eprintln!(
+            "warning: {}: drift from this state is not evaluated",
+            e.message
+        );
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     let locations = Locations::new(&states, &sources);

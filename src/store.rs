@@ -122,7 +122,7 @@ impl S3Objects {
         let client = self.client(uri, bucket).await?;
         let object = match client.get_object().bucket(bucket).key(key).send().await {
             Ok(object) => object,
-            Err(e) => bail!(object_error(uri, "read", error_code(&e), classify(&e))),
+            Err(e) => return Err(object_error(uri, "read", error_code(&e), classify(&e)).into()),
         };
         if object
             .content_length()
@@ -163,7 +163,7 @@ impl S3Objects {
         };
         match put.send().await {
             Ok(_) => Ok(()),
-            Err(e) => bail!(object_error(uri, "write", error_code(&e), classify(&e))),
+            Err(e) => Err(object_error(uri, "write", error_code(&e), classify(&e)).into()),
         }
     }
 
@@ -191,12 +191,11 @@ impl S3Objects {
         for page in pages {
             let page = match page {
                 Ok(page) => page,
-                Err(e) => bail!(object_error(
-                    prefix_uri,
-                    "list",
-                    error_code(&e),
-                    classify(&e)
-                )),
+                Err(e) => {
+                    return Err(
+                        object_error(prefix_uri, "list", error_code(&e), classify(&e)).into(),
+                    )
+                }
             };
             uris.extend(
                 page.contents()
@@ -214,16 +213,51 @@ impl S3Objects {
     }
 }
 
-/// One line naming the object and what went wrong.
-fn object_error(uri: &str, action: &str, code: Option<&str>, error: CallError) -> String {
-    match code {
+/// An object that could not be read or written: one line naming it, and the
+/// class of the error (a state S3 refused is `AccessDenied`, not `Other`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectError {
+    pub class: ErrorClass,
+    pub message: String,
+}
+
+impl std::fmt::Display for ObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ObjectError {}
+
+fn object_error(uri: &str, action: &str, code: Option<&str>, error: CallError) -> ObjectError {
+    let message = match code {
         Some("NoSuchKey") => format!("{uri}: no such object"),
         Some("NoSuchBucket") => format!("{uri}: no such bucket"),
         _ if error.class == ErrorClass::AccessDenied => {
             format!("{uri}: access denied ({action}): {}", error.message)
         }
         _ => format!("{uri}: cannot {action} the object: {error}"),
+    };
+    ObjectError {
+        class: error.class,
+        message,
     }
+}
+
+/// Why a read or write failed, as a coverage class: what S3 answered, or
+/// `AccessDenied` for a local file the process may not read.
+pub fn error_class(error: &anyhow::Error) -> ErrorClass {
+    error
+        .chain()
+        .find_map(|e| {
+            if let Some(e) = e.downcast_ref::<ObjectError>() {
+                return Some(e.class);
+            }
+            e.downcast_ref::<std::io::Error>()
+                .filter(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+                .map(|_| ErrorClass::AccessDenied)
+        })
+        .unwrap_or(ErrorClass::Other)
 }
 
 /// Runs `future` on a small runtime of its own (the CLI is synchronous).
@@ -378,22 +412,32 @@ mod tests {
             message: "InternalError (HTTP 500): We encountered an internal error".to_string(),
         };
         assert_eq!(
-            object_error(uri, "read", Some("NoSuchKey"), other.clone()),
+            object_error(uri, "read", Some("NoSuchKey"), other.clone()).message,
             format!("{uri}: no such object")
         );
         assert_eq!(
-            object_error(uri, "read", Some("NoSuchBucket"), other.clone()),
+            object_error(uri, "read", Some("NoSuchBucket"), other.clone()).message,
             format!("{uri}: no such bucket")
         );
+        let denied = object_error(uri, "write", Some("AccessDenied"), denied);
         assert_eq!(
-            object_error(uri, "write", Some("AccessDenied"), denied),
+            denied.message,
             format!("{uri}: access denied (write): AccessDenied (HTTP 403): Access Denied")
         );
-        let msg = object_error(uri, "read", Some("InternalError"), other);
+        // The class survives context added on the way up, unlike the text.
+        let wrapped = anyhow::Error::from(denied).context("reading Terraform state");
+        assert_eq!(error_class(&wrapped), ErrorClass::AccessDenied);
+        let msg = object_error(uri, "read", Some("InternalError"), other).to_string();
         assert!(
             msg.starts_with(&format!("{uri}: cannot read the object: Other:")),
             "{msg}"
         );
         assert!(!msg.contains('\n'));
+        assert_eq!(error_class(&anyhow!("{uri}: not JSON")), ErrorClass::Other);
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(
+            error_class(&anyhow::Error::from(io).context("x.tfstate: cannot read")),
+            ErrorClass::AccessDenied
+        );
     }
 }

@@ -232,6 +232,7 @@ fn suppression_matching_by_account_region_and_resource() {
         resource: resource.into(),
         message: "m".into(),
         fingerprint: "f".into(),
+        terraform_address: None,
     };
     assert!(s.matches(&finding("318465720941", "eu-central-1", ALB)));
     assert!(!s.matches(&finding("571293840655", "eu-central-1", ALB)));

@@ -138,7 +138,7 @@ fn drift_of_the_fixture_states_is_exact() {
     );
     assert_eq!(
         message(&report, "TFD003", &ecr("krci/payments-api")),
-        "aws_ecr_repository.service[\"krci/payments-api\"] (krci/payments-api): image_tag_mutability IMMUTABLE (state) -> MUTABLE (live); image_scanning_configuration.0.scan_on_push true (state) -> false (live)"
+        "aws_ecr_repository.service[\"krci/payments-api\"] (krci/payments-api): image_tag_mutability IMMUTABLE (state) -> MUTABLE (live); image_scanning_configuration.0.scan_on_push true (state) -> false (live); tags.user:tag (not set) (state) -> production (live)"
     );
     assert_eq!(
         message(&report, "TFD003", "arn:aws:ssm:eu-central-1:571293840655:parameter/infra/core/addons/external-dns"),
@@ -326,6 +326,7 @@ fn bad_states_are_named_and_the_audit_goes_on() {
         assert!(!gaps.is_empty());
         for gap in gaps {
             assert_eq!(gap["service"], "terraform");
+            assert_eq!(gap["error"], "Other", "not a refusal: {gap}");
             assert!(gap["message"].as_str().unwrap().contains(path));
             assert_eq!(
                 gap["rules_not_evaluated"],

@@ -4,14 +4,20 @@
 #   Reports managed resources whose compared attributes differ from the values
 #   their Terraform state holds: someone changed them by hand (console, CLI, a
 #   script), for example an ALB's deletion protection, a listener's TLS policy or
-#   certificate, a bucket's versioning, DynamoDB point-in-time recovery, ECR scan on
-#   push or tag mutability, EKS endpoint access, RDS storage encryption, a log
-#   group's retention. The next `terraform apply` silently reverts the change, or
-#   the hand-made change is what keeps production working and nobody knows.
+#   certificate, a bucket's versioning, encryption, public access block or policy,
+#   DynamoDB point-in-time recovery, ECR scan on push or tag mutability, EKS endpoint
+#   access, RDS storage encryption, a log group's retention, or a tag. The next
+#   `terraform apply` silently reverts the change, or the hand-made change is what
+#   keeps production working and nobody knows.
 #
-#   One finding per resource lists every attribute that differs, state value first.
-#   Attributes the state marks sensitive are compared but their values are never
-#   shown ("(sensitive) changed").
+#   One finding per resource lists every attribute that differs, state value first,
+#   and its tags (`tags.KEY`, against the state's `tags_all`, default tags included;
+#   AWS's own `aws:` tags and those controllers add are left out). A setting that a
+#   sibling resource holds is read from that resource, never from the deprecated
+#   attribute of the same name: a bucket's versioning from `aws_s3_bucket_versioning`,
+#   its encryption, public access block and policy likewise; the finding is located
+#   on the block that holds the (first) changed setting. Attributes the state marks
+#   sensitive are compared but their values are never shown ("(sensitive) changed").
 # custom:
 #   id: TFD003
 #   name: resource-changed-outside-terraform
@@ -41,15 +47,21 @@ deny contains finding if {
 	finding := {
 		"resource": r.resource,
 		"region": r.region,
+		"address": r.address,
 		"message": sprintf(
 			"%s (%s): %s",
-			[r.address, r.name, concat("; ", [describe(c) | some c in r.changes])],
+			[r.address, r.name, concat("; ", [describe(r, c) | some c in r.changes])],
 		),
 	}
 }
 
-describe(c) := sprintf("%s (sensitive) changed", [c.attribute]) if c.sensitive
+# A change held by another block than the first one is prefixed with its address.
+attribute(r, c) := c.attribute if c.address == r.address
 
-describe(c) := sprintf("%s %s (state) -> %s (live)", [c.attribute, c.state, c.live]) if {
+attribute(r, c) := sprintf("%s %s", [c.address, c.attribute]) if c.address != r.address
+
+describe(r, c) := sprintf("%s (sensitive) changed", [attribute(r, c)]) if c.sensitive
+
+describe(r, c) := sprintf("%s %s (state) -> %s (live)", [attribute(r, c), c.state, c.live]) if {
 	not c.sensitive
 }

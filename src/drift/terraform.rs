@@ -6,7 +6,11 @@
 //! - **missing**: in a state, not live (only where the snapshot read the
 //!   resource's service in its account and region: unread is not evaluated);
 //! - **changed**: a compared attribute differs from the state's value
-//!   ([`COMPARED`]: one line per attribute).
+//!   ([`COMPARED`]: one line per attribute, read from the state resource that
+//!   holds it: a bucket's versioning from its `aws_s3_bucket_versioning`,
+//!   never from the deprecated attribute of `aws_s3_bucket`), or a tag differs
+//!   from the state's `tags_all`. Each change names the block that holds it,
+//!   which is where the finding is located.
 //!
 //! The records become `input.terraform` of the drift rules (rules/drift/),
 //! which turn them into findings like any other rule's. Values of attributes
@@ -14,7 +18,7 @@
 //! reads "(sensitive) changed".
 
 use crate::config::{DriftIgnore, DriftSettings};
-use crate::engine::TerraformInput;
+use crate::engine::{StateError, TerraformInput};
 use crate::snapshot::{AccountSnapshot, CoverageStatus, Snapshot, Tags, GLOBAL_REGION};
 use crate::terraform::state::{Attribute, Mode, State};
 use serde::Serialize;
@@ -64,49 +68,114 @@ const MODELLED: &[(&str, &str)] = &[
 enum Norm {
     /// Scalars as text; `true`/`false` in any case are booleans.
     Plain,
-    /// `"Enabled"` is true, anything else (or nothing) false.
-    Enabled,
-    /// Nothing is `0` (log retention: 0 in the state means "never expire").
-    ZeroIfAbsent,
+    /// Nothing (or an empty value) reads as this value: what AWS means by
+    /// an attribute it does not return (log retention 0 "never expires",
+    /// versioning never enabled is `Disabled`, an unset flag is `false`).
+    Or(&'static str),
     /// The first item of a list (a listener's default certificate).
     First,
     /// Whether the live value is this string (scheme `internal` -> `internal = true`).
     Is(&'static str),
+    /// A JSON document (a policy): the state holds it as text, the snapshot
+    /// parsed. Compared as documents, not as text: key order, a single value
+    /// or a list of one, and the order of list items do not matter.
+    Json,
 }
 
-/// One compared attribute: Terraform type, state attribute path (dots; list
-/// items by index), the snapshot field (a JSON pointer into the resource),
-/// and how the live value reads in the state's terms.
+/// The state resource that holds a compared attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// The resource itself.
+    Itself,
+    /// A sibling resource of the provider that holds one setting of the
+    /// resource (`aws_s3_bucket_versioning` for a bucket's versioning): its
+    /// `link` attribute names the resource (by name or ARN), in the same state.
+    Sibling {
+        kind: &'static str,
+        link: &'static str,
+    },
+}
+
+impl Holder {
+    /// The holder's Terraform type, for a compared resource of type `kind`.
+    fn kind<'a>(&self, kind: &'a str) -> &'a str {
+        match self {
+            Holder::Itself => kind,
+            Holder::Sibling { kind, .. } => kind,
+        }
+    }
+}
+
+/// One compared attribute: Terraform type of the live resource, the state
+/// resource that holds the attribute, its path there (dots; list items by
+/// index), the snapshot field (a JSON pointer into the resource), and how
+/// the live value reads in the state's terms.
 pub struct Compared {
     pub kind: &'static str,
+    pub holder: Holder,
     pub state: &'static str,
     pub live: &'static str,
     norm: Norm,
 }
 
 const fn c(kind: &'static str, state: &'static str, live: &'static str, norm: Norm) -> Compared {
+    held(kind, Holder::Itself, state, live, norm)
+}
+
+const fn held(
+    kind: &'static str,
+    holder: Holder,
+    state: &'static str,
+    live: &'static str,
+    norm: Norm,
+) -> Compared {
     Compared {
         kind,
+        holder,
         state,
         live,
         norm,
     }
 }
 
-/// The attributes compared for "changed". Adding one is one line.
+/// The split S3 resources (provider 4.0 and later): each setting of a
+/// bucket lives in a resource of its own, named by `bucket`. The bucket's
+/// own attributes of the same names (`versioning`,
+/// `server_side_encryption_configuration`, `policy`) are deprecated and
+/// left stale by an apply: they are never read.
+const S3_VERSIONING: Holder = Holder::Sibling {
+    kind: "aws_s3_bucket_versioning",
+    link: "bucket",
+};
+const S3_ENCRYPTION: Holder = Holder::Sibling {
+    kind: "aws_s3_bucket_server_side_encryption_configuration",
+    link: "bucket",
+};
+const S3_PUBLIC_ACCESS_BLOCK: Holder = Holder::Sibling {
+    kind: "aws_s3_bucket_public_access_block",
+    link: "bucket",
+};
+const S3_POLICY: Holder = Holder::Sibling {
+    kind: "aws_s3_bucket_policy",
+    link: "bucket",
+};
+
+/// The attributes compared for "changed". Adding one is one line; a setting
+/// held by a sibling resource names it as its holder. Tags are compared for
+/// every resource whose own tags the snapshot holds (see [`compare_tags`]).
 pub const COMPARED: &[Compared] = &[
     c(
         "aws_lb",
         "enable_deletion_protection",
         "/attributes/deletion_protection.enabled",
-        Norm::Plain,
+        Norm::Or("false"),
     ),
     c("aws_lb", "internal", "/scheme", Norm::Is("internal")),
     c(
         "aws_lb",
         "drop_invalid_header_fields",
         "/attributes/routing.http.drop_invalid_header_fields.enabled",
-        Norm::Plain,
+        Norm::Or("false"),
     ),
     c("aws_lb_listener", "port", "/port", Norm::Plain),
     c("aws_lb_listener", "protocol", "/protocol", Norm::Plain),
@@ -117,12 +186,63 @@ pub const COMPARED: &[Compared] = &[
         "/certificates",
         Norm::First,
     ),
-    c(
+    held(
         "aws_s3_bucket",
-        "versioning.0.enabled",
+        S3_VERSIONING,
+        "versioning_configuration.0.status",
         "/versioning",
-        Norm::Enabled,
+        Norm::Or("Disabled"),
     ),
+    held(
+        "aws_s3_bucket",
+        S3_ENCRYPTION,
+        "rule.0.apply_server_side_encryption_by_default.0.sse_algorithm",
+        "/encryption/sse_algorithm",
+        Norm::Plain,
+    ),
+    held(
+        "aws_s3_bucket",
+        S3_ENCRYPTION,
+        "rule.0.apply_server_side_encryption_by_default.0.kms_master_key_id",
+        "/encryption/kms_key_id",
+        Norm::Plain,
+    ),
+    held(
+        "aws_s3_bucket",
+        S3_ENCRYPTION,
+        "rule.0.bucket_key_enabled",
+        "/encryption/bucket_key_enabled",
+        Norm::Or("false"),
+    ),
+    held(
+        "aws_s3_bucket",
+        S3_PUBLIC_ACCESS_BLOCK,
+        "block_public_acls",
+        "/public_access_block/block_public_acls",
+        Norm::Plain,
+    ),
+    held(
+        "aws_s3_bucket",
+        S3_PUBLIC_ACCESS_BLOCK,
+        "block_public_policy",
+        "/public_access_block/block_public_policy",
+        Norm::Plain,
+    ),
+    held(
+        "aws_s3_bucket",
+        S3_PUBLIC_ACCESS_BLOCK,
+        "ignore_public_acls",
+        "/public_access_block/ignore_public_acls",
+        Norm::Plain,
+    ),
+    held(
+        "aws_s3_bucket",
+        S3_PUBLIC_ACCESS_BLOCK,
+        "restrict_public_buckets",
+        "/public_access_block/restrict_public_buckets",
+        Norm::Plain,
+    ),
+    held("aws_s3_bucket", S3_POLICY, "policy", "/policy", Norm::Json),
     c(
         "aws_dynamodb_table",
         "point_in_time_recovery.0.enabled",
@@ -219,12 +339,55 @@ pub const COMPARED: &[Compared] = &[
         "aws_cloudwatch_log_group",
         "retention_in_days",
         "/retention_in_days",
-        Norm::ZeroIfAbsent,
+        Norm::Or("0"),
     ),
     c("aws_ssm_parameter", "type", "/type", Norm::Plain),
     c("aws_iam_role", "path", "/path", Norm::Plain),
     c("aws_wafv2_web_acl", "scope", "/scope", Norm::Plain),
 ];
+
+/// The state attributes that hold a resource's tags: `tags_all` (the
+/// provider's default tags included, as the live resource carries them),
+/// else `tags` (states of providers before 3.38).
+const TAG_ATTRIBUTES: &[&str] = &["tags_all", "tags"];
+
+/// Live tag keys that are never compared: AWS's own (`aws:`, which the
+/// provider drops too).
+const AWS_TAG_PREFIX: &str = "aws:";
+
+/// Modelled types whose own tags the snapshot does not hold (a listener
+/// carries its load balancer's, for the ignore list): their tags are not
+/// compared.
+const TAGS_NOT_READ: &[&str] = &[
+    "aws_cloudwatch_log_group",
+    "aws_iam_server_certificate",
+    "aws_lb_listener",
+    "aws_ssm_parameter",
+];
+
+/// Whether the tags of a (modelled) type are compared with the state's.
+pub fn tags_compared(kind: &str) -> bool {
+    modelled(kind).is_some_and(|k| !TAGS_NOT_READ.contains(&k))
+}
+
+impl Compared {
+    /// The state resource type that holds the attribute.
+    pub fn holder_kind(&self) -> &'static str {
+        self.holder.kind(self.kind)
+    }
+
+    /// A state value of the attribute as archaudit compares and shows it
+    /// (`None`: not set).
+    pub fn state_value(&self, value: &Value) -> Option<String> {
+        state_value(value, self)
+    }
+
+    /// A value of the attribute's path in a state instance's attributes.
+    pub fn in_attributes<'v>(&self, attributes: &'v Value) -> Option<&'v Value> {
+        let pointer: String = self.state.split('.').map(|p| format!("/{p}")).collect();
+        attributes.pointer(&pointer)
+    }
+}
 
 /// Tags that mark a resource created by AWS or by a controller, not by
 /// Terraform: left out of "unmanaged" unless `builtin_ignores = false`.
@@ -249,7 +412,7 @@ pub const BUILTIN_IGNORED_TAGS: &[(&str, &str)] = &[
 ];
 
 /// The canonical modelled type of a Terraform type, if archaudit models it.
-fn modelled(kind: &str) -> Option<&'static str> {
+pub fn modelled(kind: &str) -> Option<&'static str> {
     let kind = ALIASES
         .iter()
         .find(|(alias, _)| *alias == kind)
@@ -265,14 +428,23 @@ fn service_of(kind: &str) -> &'static str {
 }
 
 /// Whether a state attribute must be kept for comparing (see
-/// [`crate::terraform::state::parse_state_keeping`]).
+/// [`crate::terraform::state::parse_state_keeping`]): a compared attribute
+/// of a modelled type or of a sibling that holds one, the sibling's link,
+/// and the tags of a modelled type.
 pub fn keep_attribute(kind: &str, name: &str) -> bool {
-    let Some(kind) = modelled(kind) else {
-        return false;
-    };
-    COMPARED
-        .iter()
-        .any(|c| c.kind == kind && c.state.split('.').next() == Some(name))
+    let top = |path: &str| path.split('.').next() == Some(name);
+    match modelled(kind) {
+        Some(kind) => {
+            TAG_ATTRIBUTES.contains(&name)
+                || COMPARED
+                    .iter()
+                    .any(|c| c.kind == kind && c.holder == Holder::Itself && top(c.state))
+        }
+        None => COMPARED.iter().any(|c| match c.holder {
+            Holder::Sibling { kind: k, link } => k == kind && (top(c.state) || link == name),
+            Holder::Itself => false,
+        }),
+    }
 }
 
 /// `arn:...:log-group:NAME:*` and `...:log-group:NAME` are the same log group.
@@ -300,7 +472,12 @@ struct Live<'a> {
     name: String,
     /// What a state instance without an `arn` may name it by (`id`, `name`).
     idents: Vec<&'a str>,
+    /// Its tags, or (for a listener) those of what it belongs to, which tell
+    /// who made it.
     tags: &'a Tags,
+    /// Whether `tags` are the resource's own, read from AWS: then they are
+    /// compared with the state's.
+    own_tags: bool,
     value: Value,
 }
 
@@ -324,6 +501,7 @@ fn live<'a, T: Serialize>(
         name,
         idents,
         tags,
+        own_tags: tags_compared(kind),
         // Our own snapshot types always serialize.
         value: serde_json::to_value(item).unwrap_or(Value::Null),
     }
@@ -501,7 +679,7 @@ fn live_resources(a: &AccountSnapshot) -> Vec<Live<'_>> {
         ));
         for l in &x.listeners {
             let name = format!("{} :{}", x.name, l.port);
-            // Listeners have no tags of their own: the load balancer's tell who made them.
+            // The snapshot holds no listener tags: the load balancer's tell who made it.
             out.push(live(
                 "aws_lb_listener",
                 &l.arn,
@@ -695,6 +873,7 @@ pub struct Changed {
     #[serde(rename = "type")]
     pub kind: String,
     pub name: String,
+    /// The block that holds the first change: where the finding is located.
     pub address: String,
     pub state: String,
     pub changes: Vec<Change>,
@@ -704,11 +883,33 @@ pub struct Changed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub attribute: String,
+    /// The address of the block that holds the attribute: the resource's
+    /// own, or a sibling's (`aws_s3_bucket_versioning.state`).
+    pub address: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<String>,
     pub sensitive: bool,
+}
+
+impl Change {
+    fn new(
+        attribute: String,
+        address: &str,
+        sensitive: bool,
+        state: Option<String>,
+        live: Option<String>,
+    ) -> Change {
+        let shown = |v: Option<String>| Some(v.unwrap_or_else(|| "(not set)".into()));
+        Change {
+            attribute,
+            address: address.to_string(),
+            state: if sensitive { None } else { shown(state) },
+            live: if sensitive { None } else { shown(live) },
+            sensitive,
+        }
+    }
 }
 
 /// An account's drift: what its `input.terraform` holds.
@@ -724,7 +925,7 @@ pub struct AccountDrift {
 #[derive(Debug, Clone, Default)]
 pub struct Drift {
     pub accounts: BTreeMap<String, AccountDrift>,
-    pub errors: Vec<String>,
+    pub errors: Vec<StateError>,
 }
 
 impl Drift {
@@ -747,6 +948,8 @@ struct Entry<'a> {
     kind: &'a str,
     modelled: bool,
     address: String,
+    /// The index of its state, and the state's origin.
+    state: usize,
     origin: &'a str,
     arn: Option<&'a str>,
     account: Option<&'a str>,
@@ -760,7 +963,7 @@ struct Entry<'a> {
 /// account: an S3 ARN names no account, the live bucket does.
 fn entries<'a>(states: &'a [State], owner: &HashMap<&str, &'a str>) -> Vec<Entry<'a>> {
     let mut out = Vec::new();
-    for state in states {
+    for (index, state) in states.iter().enumerate() {
         let first = out.len();
         let mut accounts = BTreeSet::new();
         let mut regions = BTreeSet::new();
@@ -786,6 +989,7 @@ fn entries<'a>(states: &'a [State], owner: &HashMap<&str, &'a str>) -> Vec<Entry
                     kind: kind.unwrap_or(&r.kind),
                     modelled: kind.is_some(),
                     address: r.address(i),
+                    state: index,
                     origin: &state.origin,
                     arn,
                     account,
@@ -827,53 +1031,190 @@ fn scalar(value: Option<&Value>) -> Option<String> {
     }
 }
 
-fn live_value(value: &Value, c: &Compared) -> Option<String> {
-    let v = value.pointer(c.live);
-    match c.norm {
-        Norm::Plain => scalar(v),
-        Norm::Enabled => Some((v.and_then(Value::as_str) == Some("Enabled")).to_string()),
-        Norm::ZeroIfAbsent => scalar(v).or_else(|| Some("0".into())),
-        Norm::First => scalar(v.and_then(|v| v.get(0))),
-        Norm::Is(want) => Some((v.and_then(Value::as_str) == Some(want)).to_string()),
+/// A JSON document with its keys sorted, every list sorted, and a list of
+/// one read as its item: IAM's policy grammar gives neither order nor
+/// "one or a list" a meaning.
+fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), canonical(&map[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.iter().map(canonical).collect();
+            if items.len() == 1 {
+                return items.remove(0);
+            }
+            items.sort_by_cached_key(|v| v.to_string());
+            Value::Array(items)
+        }
+        other => other.clone(),
     }
 }
 
-/// The compared attributes of a matched pair that differ.
-fn changes(entry: &Entry, live: &Live) -> Vec<Change> {
+/// A document as compact text, canonical; text that is not JSON as itself.
+fn document(value: Option<&Value>) -> Option<String> {
+    let parsed = match value? {
+        Value::Null => return None,
+        Value::String(s) if s.trim().is_empty() => return None,
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(v) => v,
+            Err(_) => return Some(s.clone()),
+        },
+        other => other.clone(),
+    };
+    Some(canonical(&parsed).to_string())
+}
+
+/// A value (state or live) in the comparison's terms.
+fn read(value: Option<&Value>, norm: Norm) -> Option<String> {
+    match norm {
+        Norm::Plain => scalar(value),
+        Norm::Or(default) => scalar(value).or_else(|| Some(default.to_string())),
+        Norm::First => scalar(value.and_then(|v| v.get(0))),
+        Norm::Is(want) => Some((value.and_then(Value::as_str) == Some(want)).to_string()),
+        Norm::Json => document(value),
+    }
+}
+
+fn live_value(value: &Value, c: &Compared) -> Option<String> {
+    read(value.pointer(c.live), c.norm)
+}
+
+fn state_value(value: &Value, c: &Compared) -> Option<String> {
+    match c.norm {
+        // The state holds what the live value reads as.
+        Norm::First | Norm::Is(_) => scalar(Some(value)),
+        norm => read(Some(value), norm),
+    }
+}
+
+/// The state instances of a live resource: the one matched, and the
+/// siblings that hold its settings, by (state, type, link value).
+struct Holders<'e, 'a> {
+    entries: &'e [Entry<'a>],
+    siblings: HashMap<(usize, &'a str, &'a str), usize>,
+}
+
+impl<'e, 'a> Holders<'e, 'a> {
+    fn new(entries: &'e [Entry<'a>]) -> Self {
+        let mut siblings = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            for c in COMPARED {
+                let Holder::Sibling { kind, link } = c.holder else {
+                    continue;
+                };
+                if kind != e.kind {
+                    continue;
+                }
+                if let Some(Value::String(v)) = e.attributes.get(link).map(|a| &a.value) {
+                    siblings.entry((e.state, kind, v.as_str())).or_insert(i);
+                }
+            }
+        }
+        Holders { entries, siblings }
+    }
+
+    /// The instance holding `c` for the live resource matched to `entry`.
+    fn of(&self, entry: &'e Entry<'a>, c: &Compared, live: &Live) -> Option<&'e Entry<'a>> {
+        match c.holder {
+            Holder::Itself => Some(entry),
+            Holder::Sibling { kind, .. } => [live.name.as_str(), live.arn]
+                .into_iter()
+                .chain(live.idents.iter().copied())
+                .find_map(|v| self.siblings.get(&(entry.state, kind, v)))
+                .map(|&i| &self.entries[i]),
+        }
+    }
+}
+
+/// The compared attributes of a matched pair that differ, each with the
+/// address of the block that holds it.
+fn changes(holders: &Holders, entry: &Entry, live: &Live, settings: &DriftSettings) -> Vec<Change> {
     let mut out = Vec::new();
     for c in COMPARED.iter().filter(|c| c.kind == entry.kind) {
+        let Some(holder) = holders.of(entry, c, live) else {
+            continue; // the setting is not managed by this state
+        };
         let mut path = c.state.split('.');
         let top = path.next().unwrap_or_default();
-        let Some(attribute) = entry.attributes.get(top) else {
+        let Some(attribute) = holder.attributes.get(top) else {
             continue; // not in this state (another provider version): not compared
         };
         let pointer: String = path.map(|p| format!("/{p}")).collect();
         let Some(state_value) = attribute.value.pointer(&pointer) else {
             continue;
         };
-        let state = scalar(Some(state_value));
+        let state = c.state_value(state_value);
         let live_v = live_value(&live.value, c);
-        if state == live_v {
-            continue;
+        if state != live_v {
+            out.push(Change::new(
+                c.state.to_string(),
+                &holder.address,
+                attribute.sensitive,
+                state,
+                live_v,
+            ));
         }
-        let shown = |v: Option<String>| Some(v.unwrap_or_else(|| "(not set)".into()));
-        out.push(if attribute.sensitive {
-            Change {
-                attribute: c.state.to_string(),
-                state: None,
-                live: None,
-                sensitive: true,
-            }
-        } else {
-            Change {
-                attribute: c.state.to_string(),
-                state: shown(state),
-                live: shown(live_v),
-                sensitive: false,
-            }
-        });
+    }
+    if live.own_tags {
+        out.extend(tag_changes(entry, live, settings));
     }
     out
+}
+
+/// Tags that differ, one change per key (`tags.KEY`). The state's
+/// `tags_all` holds what the provider last read, the provider's default
+/// tags included; a `null` and an empty map are the same. AWS's own `aws:`
+/// tags, and those a controller adds (unless `builtin_ignores = false`), are
+/// not compared.
+fn tag_changes(entry: &Entry, live: &Live, settings: &DriftSettings) -> Vec<Change> {
+    let Some((name, attribute)) = TAG_ATTRIBUTES
+        .iter()
+        .find_map(|name| entry.attributes.get(*name).map(|a| (*name, a)))
+    else {
+        return Vec::new(); // tags not in this state: not compared
+    };
+    let ignored = |key: &str| {
+        key.starts_with(AWS_TAG_PREFIX)
+            || (settings.builtin_ignores && BUILTIN_IGNORED_TAGS.iter().any(|(k, _)| *k == key))
+    };
+    let compared = |key: &str| !ignored(key);
+    let state: BTreeMap<&str, Option<String>> = match &attribute.value {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| compared(k))
+            .map(|(k, v)| (k.as_str(), scalar(Some(v))))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let live_tags: BTreeMap<&str, Option<String>> = live
+        .tags
+        .iter()
+        .filter(|(k, _)| compared(k))
+        .map(|(k, v)| (k.as_str(), Some(v.clone()).filter(|v| !v.is_empty())))
+        .collect();
+    if attribute.sensitive {
+        return if live_tags == state {
+            Vec::new()
+        } else {
+            vec![Change::new(name.into(), &entry.address, true, None, None)]
+        };
+    }
+    let keys: BTreeSet<&str> = state.keys().chain(live_tags.keys()).copied().collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let state = state.get(key).cloned().flatten();
+            let live = live_tags.get(key).cloned().flatten();
+            (state != live)
+                .then(|| Change::new(format!("tags.{key}"), &entry.address, false, state, live))
+        })
+        .collect()
 }
 
 /// Drift of the snapshot against the states. `errors` names the states that
@@ -881,7 +1222,7 @@ fn changes(entry: &Entry, live: &Live) -> Vec<Change> {
 pub fn compute(
     snapshot: &Snapshot,
     states: &[State],
-    errors: Vec<String>,
+    errors: Vec<StateError>,
     settings: &DriftSettings,
 ) -> Drift {
     let live: Vec<Vec<Live>> = snapshot.accounts.iter().map(live_resources).collect();
@@ -895,6 +1236,7 @@ pub fn compute(
         })
         .collect();
     let entries = entries(states, &owner);
+    let holders = Holders::new(&entries);
     let in_scope: BTreeSet<&str> = entries.iter().filter_map(|e| e.account).collect();
     let mut by_arn: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_ident: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
@@ -966,14 +1308,14 @@ pub fn compute(
             else {
                 continue;
             };
-            let changes = changes(entry, l);
-            if !changes.is_empty() {
+            let changes = changes(&holders, entry, l, settings);
+            if let Some(first) = changes.first() {
                 out.changed.push(Changed {
                     resource: l.arn.to_string(),
                     region: l.region.clone(),
                     kind: l.kind.to_string(),
                     name: l.name.clone(),
-                    address: entry.address.clone(),
+                    address: first.address.clone(),
                     state: entry.origin.to_string(),
                     changes,
                 });
@@ -1053,11 +1395,210 @@ mod tests {
         for c in COMPARED {
             assert_eq!(modelled(c.kind), Some(c.kind), "{}", c.kind);
             assert!(c.live.starts_with('/'), "{}: a JSON pointer", c.live);
-            assert!(keep_attribute(c.kind, c.state.split('.').next().unwrap()));
+            let top = c.state.split('.').next().unwrap();
+            assert!(keep_attribute(c.holder.kind(c.kind), top), "{}", c.state);
+            if let Holder::Sibling { kind, link } = c.holder {
+                assert_eq!(modelled(kind), None, "{kind}: a sibling is not modelled");
+                assert!(keep_attribute(kind, link));
+                // The deprecated attribute of the same name is never read.
+                assert!(!keep_attribute(c.kind, top), "{}", c.state);
+            }
         }
         assert!(keep_attribute("aws_alb", "enable_deletion_protection"));
+        assert!(keep_attribute("aws_ecr_repository", "tags_all"));
+        assert!(!keep_attribute("aws_s3_bucket", "versioning"));
+        assert!(!keep_attribute(
+            "aws_s3_bucket",
+            "server_side_encryption_configuration"
+        ));
         assert!(!keep_attribute("aws_db_instance", "password"));
         assert!(!keep_attribute("aws_kms_key", "policy"));
+        assert!(!keep_attribute("aws_s3_bucket_versioning", "mfa"));
+    }
+
+    fn parsed(text: &str) -> State {
+        parse_state_keeping(text.as_bytes(), "s.tfstate", &keep_attribute).unwrap()
+    }
+
+    fn bucket_live<'a>(tags: &'a Tags, value: Value) -> Live<'a> {
+        Live {
+            kind: "aws_s3_bucket",
+            arn: "arn:aws:s3:::krci-states",
+            region: GLOBAL_REGION.into(),
+            name: "krci-states".into(),
+            idents: vec![],
+            tags,
+            own_tags: true,
+            value,
+        }
+    }
+
+    fn drift_of(state: &State, live: &Live, settings: &DriftSettings) -> Vec<Change> {
+        let entries = entries(std::slice::from_ref(state), &HashMap::new());
+        let holders = Holders::new(&entries);
+        let bucket = entries.iter().find(|e| e.kind == live.kind).unwrap();
+        changes(&holders, bucket, live, settings)
+    }
+
+    /// A bucket as the provider writes it right after an apply: the
+    /// deprecated `versioning` and `policy` of `aws_s3_bucket` are stale
+    /// (read before the sibling resources were created).
+    const SPLIT_BUCKET: &str = r#"{"version": 4, "resources": [
+      {"module": "module.shared", "mode": "managed", "type": "aws_s3_bucket", "name": "state",
+       "instances": [{"attributes": {"arn": "arn:aws:s3:::krci-states", "id": "krci-states",
+         "bucket": "krci-states", "versioning": [{"enabled": false, "mfa_delete": false}],
+         "policy": "", "tags": null, "tags_all": {"SysName": "KubeRocketCI"}}}]},
+      {"module": "module.shared", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "state",
+       "instances": [{"attributes": {"id": "krci-states", "bucket": "krci-states",
+         "versioning_configuration": [{"mfa_delete": "", "status": "Enabled"}]}}]},
+      {"module": "module.shared", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "state",
+       "instances": [{"attributes": {"id": "krci-states", "bucket": "krci-states",
+         "block_public_acls": true, "block_public_policy": true,
+         "ignore_public_acls": true, "restrict_public_buckets": true}}]},
+      {"module": "module.shared", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "state",
+       "instances": [{"attributes": {"id": "krci-states", "bucket": "krci-states",
+         "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::krci-states\",\"arn:aws:s3:::krci-states/*\"]}]}"}}]},
+      {"mode": "managed", "type": "aws_s3_bucket_versioning", "name": "other",
+       "instances": [{"attributes": {"id": "other", "bucket": "other",
+         "versioning_configuration": [{"status": "Suspended"}]}}]}
+    ]}"#;
+
+    #[test]
+    fn split_s3_settings_are_read_from_the_sibling_that_holds_them() {
+        let state = parsed(SPLIT_BUCKET);
+        let tags = Tags::from([("SysName".to_string(), "KubeRocketCI".to_string())]);
+        let pab = serde_json::json!({"block_public_acls": true, "block_public_policy": true,
+            "ignore_public_acls": true, "restrict_public_buckets": true});
+        // The same policy, keys reordered and a list of one as its item.
+        let policy = serde_json::json!({"Statement": [{"Resource": ["arn:aws:s3:::krci-states/*",
+            "arn:aws:s3:::krci-states"], "Action": ["s3:*"], "Principal": "*", "Effect": "Deny"}],
+            "Version": "2012-10-17"});
+        let settings = DriftSettings::default();
+        let same = serde_json::json!({"versioning": "Enabled", "public_access_block": pab, "policy": policy});
+        assert_eq!(
+            drift_of(&state, &bucket_live(&tags, same), &settings),
+            vec![]
+        );
+
+        let changed = serde_json::json!({"versioning": "Suspended",
+            "public_access_block": {"block_public_acls": false, "block_public_policy": true,
+                "ignore_public_acls": true, "restrict_public_buckets": true}});
+        let changes = drift_of(&state, &bucket_live(&tags, changed), &settings);
+        let shown: Vec<(&str, &str, &str, &str)> = changes
+            .iter()
+            .map(|c| {
+                (
+                    c.address.as_str(),
+                    c.attribute.as_str(),
+                    c.state.as_deref().unwrap(),
+                    c.live.as_deref().unwrap(),
+                )
+            })
+            .collect();
+        let policy_text = r#"{"Statement":{"Action":"s3:*","Effect":"Deny","Principal":"*","Resource":["arn:aws:s3:::krci-states","arn:aws:s3:::krci-states/*"]},"Version":"2012-10-17"}"#;
+        assert_eq!(
+            shown,
+            vec![
+                (
+                    "module.shared.aws_s3_bucket_versioning.state",
+                    "versioning_configuration.0.status",
+                    "Enabled",
+                    "Suspended"
+                ),
+                (
+                    "module.shared.aws_s3_bucket_public_access_block.state",
+                    "block_public_acls",
+                    "true",
+                    "false"
+                ),
+                (
+                    "module.shared.aws_s3_bucket_policy.state",
+                    "policy",
+                    policy_text,
+                    "(not set)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn versioning_never_enabled_reads_disabled_and_unheld_settings_are_not_compared() {
+        let state = parsed(
+            r#"{"version": 4, "resources": [
+              {"mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+               "instances": [{"attributes": {"arn": "arn:aws:s3:::krci-states", "bucket": "krci-states"}}]},
+              {"mode": "managed", "type": "aws_s3_bucket_versioning", "name": "logs",
+               "instances": [{"attributes": {"bucket": "krci-states",
+                 "versioning_configuration": [{"status": "Disabled"}]}}]}]}"#,
+        );
+        let tags = Tags::new();
+        // No public access block, policy or encryption in the state: whatever is
+        // live there is not Terraform's to report.
+        let live = serde_json::json!({"policy": {"Statement": []},
+            "encryption": {"sse_algorithm": "aws:kms"}});
+        let settings = DriftSettings::default();
+        assert_eq!(
+            drift_of(&state, &bucket_live(&tags, live), &settings),
+            vec![]
+        );
+        let enabled = serde_json::json!({"versioning": "Enabled"});
+        let changes = drift_of(&state, &bucket_live(&tags, enabled), &settings);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].state.as_deref(), Some("Disabled"));
+        assert_eq!(changes[0].address, "aws_s3_bucket_versioning.logs");
+    }
+
+    #[test]
+    fn tags_compare_against_tags_all_without_aws_and_controller_tags() {
+        let state = parsed(SPLIT_BUCKET);
+        let settings = DriftSettings::default();
+        let value = serde_json::json!({"versioning": "Enabled", "policy": {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::krci-states", "arn:aws:s3:::krci-states/*"]}]},
+            "public_access_block": {"block_public_acls": true, "block_public_policy": true,
+            "ignore_public_acls": true, "restrict_public_buckets": true}});
+        let tags = Tags::from([
+            ("SysName".to_string(), "KubeRocketCI".to_string()),
+            ("aws:cloudformation:stack-id".to_string(), "x".to_string()),
+            ("karpenter.sh/nodepool".to_string(), "default".to_string()),
+            ("Owner".to_string(), "team-a".to_string()),
+        ]);
+        let changes = drift_of(&state, &bucket_live(&tags, value.clone()), &settings);
+        assert_eq!(
+            changes,
+            vec![Change {
+                attribute: "tags.Owner".into(),
+                address: "module.shared.aws_s3_bucket.state".into(),
+                state: Some("(not set)".into()),
+                live: Some("team-a".into()),
+                sensitive: false
+            }]
+        );
+        let no_builtin = DriftSettings {
+            builtin_ignores: false,
+            ..DriftSettings::default()
+        };
+        let attributes: Vec<String> =
+            drift_of(&state, &bucket_live(&tags, value.clone()), &no_builtin)
+                .into_iter()
+                .map(|c| c.attribute)
+                .collect();
+        assert_eq!(attributes, vec!["tags.Owner", "tags.karpenter.sh/nodepool"]);
+        // The default tag removed live; a null `tags` beside `tags_all` is no tag at all.
+        let none = Tags::new();
+        let changes = drift_of(&state, &bucket_live(&none, value.clone()), &settings);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].attribute, "tags.SysName");
+        assert_eq!(changes[0].live.as_deref(), Some("(not set)"));
+        // Without tags in the state (a hand-written or pre-3.38 state), tags are not compared.
+        let untagged = parsed(&SPLIT_BUCKET.replace(
+            r#""tags": null, "tags_all": {"SysName": "KubeRocketCI"}"#,
+            r#""x": 1"#,
+        ));
+        assert_eq!(
+            drift_of(&untagged, &bucket_live(&tags, value), &settings),
+            vec![]
+        );
     }
 
     #[test]
@@ -1079,12 +1620,19 @@ mod tests {
             name: "/a".into(),
             idents: vec![],
             tags: &tags,
+            own_tags: false,
             value: serde_json::json!({"type": "SecureString"}),
         };
         assert_eq!(
-            changes(&entries[0], &live),
+            changes(
+                &Holders::new(&entries),
+                &entries[0],
+                &live,
+                &DriftSettings::default()
+            ),
             vec![Change {
                 attribute: "type".into(),
+                address: "aws_ssm_parameter.p".into(),
                 state: None,
                 live: None,
                 sensitive: true
@@ -1100,11 +1648,15 @@ mod tests {
                 .find(|c| c.kind == kind && c.state == state)
                 .unwrap()
         };
-        let v = serde_json::json!({"versioning": "Suspended", "scheme": "internal",
+        let v = serde_json::json!({"scheme": "internal",
             "certificates": ["arn:c1", "arn:c2"], "attributes": {"deletion_protection.enabled": "TRUE"}});
         assert_eq!(
-            live_value(&v, row("aws_s3_bucket", "versioning.0.enabled")).as_deref(),
-            Some("false")
+            live_value(
+                &v,
+                row("aws_s3_bucket", "versioning_configuration.0.status")
+            )
+            .as_deref(),
+            Some("Disabled")
         );
         assert_eq!(
             live_value(&v, row("aws_lb", "internal")).as_deref(),
@@ -1119,9 +1671,18 @@ mod tests {
             Some("true")
         );
         assert_eq!(
+            live_value(&v, row("aws_lb", "drop_invalid_header_fields")).as_deref(),
+            Some("false"),
+            "an attribute the endpoint does not return is AWS's default"
+        );
+        assert_eq!(
             live_value(&v, row("aws_cloudwatch_log_group", "retention_in_days")).as_deref(),
             Some("0")
         );
         assert_eq!(live_value(&v, row("aws_lb_listener", "ssl_policy")), None);
+        assert_eq!(
+            document(Some(&Value::from("not json {"))).as_deref(),
+            Some("not json {")
+        );
     }
 }

@@ -22,6 +22,11 @@ pub struct Finding {
     pub message: String,
     /// Stable across runs: a hash of rule, account, region and resource.
     pub fingerprint: String,
+    /// The Terraform block that holds what the finding is about, when a rule
+    /// names it (drift in a setting that a sibling resource such as
+    /// `aws_s3_bucket_versioning` holds): reports locate the finding there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform_address: Option<String>,
 }
 
 /// A finding silenced by a suppression of the config, with the suppression's reason.

@@ -42,9 +42,26 @@ pub const TERRAFORM_INPUT: &str = "terraform";
 #[derive(Debug, Clone, Default)]
 pub struct TerraformInput {
     pub accounts: BTreeMap<String, serde_json::Value>,
-    /// States that could not be read (each message names its state): drift
-    /// rules are not evaluated (fully) in any account.
-    pub errors: Vec<String>,
+    /// States that could not be read: drift rules are not evaluated (fully)
+    /// in any account.
+    pub errors: Vec<StateError>,
+}
+
+/// A Terraform state that could not be read: why, and a message naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateError {
+    pub class: ErrorClass,
+    pub message: String,
+}
+
+impl StateError {
+    /// The class of a gap for these errors: theirs when they agree, else `Other`.
+    fn class_of(errors: &[StateError]) -> ErrorClass {
+        match errors {
+            [first, rest @ ..] if rest.iter().all(|e| e.class == first.class) => first.class,
+            _ => ErrorClass::Other,
+        }
+    }
 }
 
 /// The set of rules in force, sorted by id.
@@ -553,7 +570,13 @@ impl CompiledRules {
                         .gaps
                         .entry((GLOBAL_REGION.to_string(), TERRAFORM_INPUT.to_string()))
                         .or_insert_with(|| {
-                            (ErrorClass::Other, Some(errors.join("; ")), BTreeSet::new())
+                            let messages: Vec<&str> =
+                                errors.iter().map(|e| e.message.as_str()).collect();
+                            (
+                                StateError::class_of(errors),
+                                Some(messages.join("; ")),
+                                BTreeSet::new(),
+                            )
                         })
                         .2
                         .insert(rule.id.clone());
@@ -606,6 +629,7 @@ impl CompiledRules {
                     region,
                     resource: item.resource,
                     message: item.message,
+                    terraform_address: item.address,
                 });
             }
         }
@@ -617,10 +641,12 @@ struct DenyItem {
     resource: String,
     message: String,
     region: Option<String>,
+    address: Option<String>,
 }
 
-/// Reads a rule's `deny` set: objects with `resource` and `message` strings and an
-/// optional `region`.
+/// Reads a rule's `deny` set: objects with `resource` and `message` strings, an
+/// optional `region`, and an optional `address`: the Terraform block that holds
+/// what the finding is about, when that is not the resource's own block.
 fn deny_items(value: &regorus::Value, rule: &Rule) -> Result<Vec<DenyItem>> {
     if *value == regorus::Value::Undefined {
         return Ok(Vec::new());
@@ -646,6 +672,7 @@ fn deny_items(value: &regorus::Value, rule: &Rule) -> Result<Vec<DenyItem>> {
                 resource,
                 message,
                 region: field("region"),
+                address: field("address"),
             })
         })
         .collect()

@@ -93,6 +93,8 @@ pub(super) struct JsonFinding<'a> {
     message: &'a str,
     fingerprint: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    terraform_address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     baseline_state: Option<BaselineState>,
 }
 
@@ -110,6 +112,7 @@ impl<'a> JsonFinding<'a> {
             resource: &f.resource,
             message: &f.message,
             fingerprint: &f.fingerprint,
+            terraform_address: f.terraform_address.as_deref(),
             baseline_state: report.baseline_state(f),
         }
     }

@@ -67,7 +67,7 @@ pub(super) fn table(
 }
 
 fn terraform_cell(report: &Report, f: &Finding) -> Option<String> {
-    let located = report.locations?.locate(&f.account_id, &f.resource);
+    let located = report.locations?.locate_finding(f);
     Some(match located {
         Located::Declared(loc) => {
             escape(&format!("{}:{} ({})", loc.uri, loc.start_line, loc.address))

@@ -205,9 +205,7 @@ impl SarifReporter {
         report: &Report,
     ) -> sarif::Result {
         let f = item.finding;
-        let located = report
-            .locations
-            .map(|l| l.locate(&f.account_id, &f.resource));
+        let located = report.locations.map(|l| l.locate_finding(f));
         let mut message = format!(
             "{} Account {} ({}, role {}), region {}, resource {}.",
             sentence(&f.message),

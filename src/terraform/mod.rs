@@ -12,6 +12,7 @@ pub mod state;
 pub use source::{repo_relative_uri, SourceLocation, Sources};
 pub use state::{load_state, parse_state, State};
 
+use crate::engine::Finding;
 use anyhow::{bail, Context, Result};
 use source::Resolved;
 use state::Mode;
@@ -54,6 +55,9 @@ struct Scope {
 pub struct Locations {
     entries: Vec<Entry>,
     by_arn: HashMap<String, usize>,
+    /// Every instance by (state, address): a finding that names the block
+    /// holding its setting is located there.
+    by_address: HashMap<(usize, String), usize>,
     /// Instances without an `arn` attribute, by `id` and by `name`: (type, value).
     by_ident: HashMap<(String, String), Vec<usize>>,
     scopes: Vec<Scope>,
@@ -238,6 +242,7 @@ impl Locations {
                 for instance in &r.instances {
                     let address = r.address(instance);
                     let entry = out.entries.len();
+                    out.by_address.insert((index, address.clone()), entry);
                     out.entries.push(Entry {
                         location: block.map(|b| SourceLocation {
                             uri: b.uri.clone(),
@@ -280,6 +285,20 @@ impl Locations {
 
     /// Where the resource of a finding in `account_id` is declared.
     pub fn locate(&self, account_id: &str, resource_arn: &str) -> Located {
+        self.locate_at(account_id, resource_arn, None)
+    }
+
+    /// Where a finding is located: the block it names as holding its
+    /// setting (in the state of its resource), else its resource's block.
+    pub fn locate_finding(&self, finding: &Finding) -> Located {
+        self.locate_at(
+            &finding.account_id,
+            &finding.resource,
+            finding.terraform_address.as_deref(),
+        )
+    }
+
+    fn locate_at(&self, account_id: &str, resource_arn: &str, address: Option<&str>) -> Located {
         let Some((service, region, _, resource)) = arn_parts(resource_arn) else {
             return Located::NotAResource;
         };
@@ -291,7 +310,12 @@ impl Locations {
             .get(resource_arn)
             .copied()
             .or_else(|| self.by_identifier(account_id, region, resource_arn));
-        match entry.map(|i| &self.entries[i]) {
+        let holder = entry.zip(address).and_then(|(i, address)| {
+            self.by_address
+                .get(&(self.entries[i].state, address.to_string()))
+                .copied()
+        });
+        match holder.or(entry).map(|i| &self.entries[i]) {
             Some(Entry {
                 location: Some(location),
                 ..

@@ -88,6 +88,32 @@ fn state_in_s3_locates_findings_like_the_local_file() {
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert!(!self::results(&sarif).as_array().unwrap().is_empty());
     }
+
+    // A state S3 refuses is a gap of class AccessDenied, not Other.
+    let key = "shared/eu-central-1/platform/terraform.tfstate";
+    endpoint.set_faults(serde_json::json!([
+        {"operation": format!("GET /{bucket}/{key}"), "error": "AccessDenied"}
+    ]));
+    let uri = format!("s3://{bucket}/{key}");
+    let mut args: Vec<&str> = common.to_vec();
+    args[3] = "json";
+    args.extend(["--tfstate", &uri, "--strict"]);
+    let (code, report, stderr) = run_archaudit(&endpoint.url, &args);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{uri}: access denied (read)")),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let gaps = report["coverage_gaps"].as_array().unwrap();
+    assert!(!gaps.is_empty());
+    for gap in gaps {
+        assert_eq!(
+            (gap["service"].as_str(), gap["error"].as_str()),
+            (Some("terraform"), Some("AccessDenied")),
+            "{gap}"
+        );
+    }
 }
 
 /// A state in the endpoint's S3, against the live seeded organization:
@@ -107,7 +133,13 @@ fn state_in_s3_yields_drift_against_the_live_org() {
                 "arn": format!("arn:aws:s3:::terraform-states-{prod}"),
                 "id": format!("terraform-states-{prod}"),
                 "bucket": format!("terraform-states-{prod}"),
-                "versioning": [{"enabled": true, "mfa_delete": false}]}}]},
+                "versioning": [{"enabled": false, "mfa_delete": false}]}}]},
+            {"mode": "managed", "type": "aws_s3_bucket_versioning", "name": "terraform_states",
+             "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+             "instances": [{"schema_version": 0, "sensitive_attributes": [], "attributes": {
+                "id": format!("terraform-states-{prod}"),
+                "bucket": format!("terraform-states-{prod}"),
+                "versioning_configuration": [{"mfa_delete": "", "status": "Enabled"}]}}]},
             {"mode": "managed", "type": "aws_s3_bucket", "name": "legacy",
              "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
              "instances": [{"schema_version": 0, "sensitive_attributes": [], "attributes": {
@@ -152,7 +184,11 @@ fn state_in_s3_yields_drift_against_the_live_org() {
     );
     assert_eq!(
         changed[0]["message"],
-        format!("aws_s3_bucket.terraform_states (terraform-states-{prod}): versioning.0.enabled true (state) -> false (live)")
+        format!("aws_s3_bucket_versioning.terraform_states (terraform-states-{prod}): versioning_configuration.0.status Enabled (state) -> Suspended (live)")
+    );
+    assert_eq!(
+        changed[0]["terraform_address"],
+        "aws_s3_bucket_versioning.terraform_states"
     );
     let missing = of("TFD002");
     assert_eq!(missing.len(), 1, "{missing:?}");
