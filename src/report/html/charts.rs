@@ -108,15 +108,7 @@ pub(super) fn checks(index: &Index) -> Checks {
         .collect();
     let total = report.evaluation.checks;
     let failed_n = failed.len().min(total);
-    let unread_n = unread
-        .len()
-        .max(
-            report
-                .evaluation
-                .checks_not_evaluated
-                .saturating_sub(failed_n),
-        )
-        .min(total - failed_n);
+    let unread_n = unread.len().min(total - failed_n);
     let passed = total - failed_n - unread_n;
     let width = 400.0;
     let scale = if total == 0 {
