@@ -3,10 +3,10 @@
 //! and structure; coverage gaps drawn as "not read"; hostile names and tags
 //! kept as text; suppressions, drift and Terraform locations through the CLI.
 
+use crate::reports::render_snapshot;
 use crate::util::{archaudit, repo};
-use archaudit::config::Config;
-use archaudit::engine::{Catalogue, Evaluation, Severity};
-use archaudit::report::{HtmlReporter, Report, Reporter};
+use archaudit::engine::{Evaluation, Severity};
+use archaudit::report::HtmlReporter;
 use archaudit::snapshot::{load_snapshot, parse_snapshot, Snapshot};
 use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeSet;
@@ -22,27 +22,7 @@ pub const MANAGEMENT: &str = "406520781234";
 
 /// Renders a snapshot through the library; the evaluation and the page.
 fn render(snapshot: &Snapshot) -> (Evaluation, String) {
-    let catalogue = Catalogue::builtin().unwrap();
-    let evaluation = catalogue
-        .compile()
-        .unwrap()
-        .evaluate(snapshot, &Config::default().assign_roles(snapshot))
-        .unwrap();
-    let report = Report {
-        evaluation: &evaluation,
-        rules: &catalogue.rules,
-        generated_at: &snapshot.generated_at,
-        fail_on: Some(Severity::High),
-        suppressed: &[],
-        notes: &[],
-        locations: None,
-        baseline: None,
-    };
-    let mut out = Vec::new();
-    HtmlReporter::new(Some(snapshot), false)
-        .emit(&mut out, &report)
-        .unwrap();
-    (evaluation, String::from_utf8(out).unwrap())
+    render_snapshot(snapshot, &mut HtmlReporter::new(Some(snapshot), false))
 }
 
 fn sel(css: &str) -> Selector {

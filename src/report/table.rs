@@ -2,9 +2,8 @@
 //! most severe first; then coverage gaps; then a summary line. Colour only when
 //! writing to a terminal.
 
-use super::{plural, Report, Reporter};
+use super::{note_effect, plural, Report, Reporter};
 use crate::drift::BaselineState;
-use crate::engine::suppress::NoteKind;
 use crate::engine::{Finding, Severity, UNASSIGNED};
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
@@ -124,18 +123,13 @@ impl Reporter for TableReporter {
         }
 
         for note in report.notes {
-            let what = match note.kind {
-                NoteKind::Expired => format!(
-                    "expired on {} and no longer hides its {}",
-                    note.expires.as_deref().unwrap_or("?"),
-                    plural(note.matched, "finding")
-                ),
-                NoteKind::Stale => "matched no finding: remove it, or fix its match".to_string(),
-            };
             writeln!(
                 out,
-                "Warning: suppression of {} at config line {} ({:?}) {what}.",
-                note.rule, note.line, note.reason
+                "Warning: suppression of {} at config line {} ({:?}) {}.",
+                note.rule,
+                note.line,
+                note.reason,
+                note_effect(note)
             )?;
         }
         if !report.notes.is_empty() {

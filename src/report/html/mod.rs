@@ -20,9 +20,8 @@ mod charts;
 mod docs;
 
 use super::diff::{not_compared_lines, resource_name, resources_summary, shown};
-use super::{plural, Report, Reporter};
+use super::{note_effect, plural, Report, Reporter};
 use crate::drift::{BaselineState, ResourceDiff, ResourceRef};
-use crate::engine::suppress::NoteKind;
 use crate::engine::{AccountInfo, CoverageGap, Finding, Severity, UNASSIGNED};
 use crate::snapshot::Snapshot;
 use crate::terraform::Located;
@@ -424,17 +423,12 @@ impl HtmlReporter {
             .notes
             .iter()
             .map(|n| {
-                let what = match n.kind {
-                    NoteKind::Expired => format!(
-                        "expired on {} and no longer hides its {}",
-                        n.expires.as_deref().unwrap_or("?"),
-                        plural(n.matched, "finding")
-                    ),
-                    NoteKind::Stale => "matched no finding: remove it, or fix its match".into(),
-                };
                 format!(
-                    "The suppression of {} at config line {} (\u{201c}{}\u{201d}) {what}.",
-                    n.rule, n.line, n.reason
+                    "The suppression of {} at config line {} (\u{201c}{}\u{201d}) {}.",
+                    n.rule,
+                    n.line,
+                    n.reason,
+                    note_effect(n)
                 )
             })
             .collect();
