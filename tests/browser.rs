@@ -20,21 +20,20 @@ use std::process::Command;
 
 /// The browser: `ARCHAUDIT_CHROMIUM`, else `chromium` on the PATH.
 fn chromium() -> PathBuf {
-    if let Some(path) = std::env::var_os("ARCHAUDIT_CHROMIUM") {
-        return PathBuf::from(path);
-    }
-    std::env::var_os("PATH")
-        .and_then(|paths| {
+    let found = match std::env::var_os("ARCHAUDIT_CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
+        None => std::env::var_os("PATH").and_then(|paths| {
             std::env::split_paths(&paths)
                 .map(|dir| dir.join("chromium"))
                 .find(|p| p.is_file())
-        })
-        .unwrap_or_else(|| {
-            panic!(
-                "chromium is not installed, and the HTML report's browser test needs it: \
+        }),
+    };
+    found.unwrap_or_else(|| {
+        panic!(
+            "chromium is not installed, and the HTML report's browser test needs it: \
                  `apt-get install -y chromium` (as .ci/run does), or set ARCHAUDIT_CHROMIUM"
-            )
-        })
+        )
+    })
 }
 
 /// What one headless page load gave: the DOM after the script, and the
@@ -144,6 +143,8 @@ fn count_line(doc: &Html) -> String {
 
 #[test]
 fn report_opens_in_chromium_filters_and_keeps_hostile_text_inert() {
+    // Without the browser, fail here with the reason, before any work.
+    chromium();
     let dir = tempfile::tempdir().unwrap();
     let snapshot = dir.path().join("hostile.json");
     std::fs::write(&snapshot, hostile_snapshot_json()).unwrap();
