@@ -13,9 +13,9 @@ use crate::engine::{
 use crate::limits::{is_too_large, parse_size};
 use crate::report::escape::error_line;
 use crate::report::{
-    explain, render_catalogue, sarif_category, write_diff_json, write_diff_markdown,
-    write_diff_table, Baseline, CatalogueFormat, DiffReport, JsonReporter, MarkdownReporter,
-    Report, Reporter, SarifReporter, TableReporter,
+    explain, render_catalogue, sarif_category, write_diff_html, write_diff_json,
+    write_diff_markdown, write_diff_table, Baseline, CatalogueFormat, DiffReport, HtmlReporter,
+    JsonReporter, MarkdownReporter, Report, Reporter, SarifReporter, TableReporter,
 };
 use crate::snapshot::{encode_snapshot, Shard, Snapshot};
 use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
@@ -351,6 +351,9 @@ pub enum Format {
     Sarif,
     /// Markdown for a job summary or a pull-request comment
     Markdown,
+    /// One self-contained HTML page (no network): the organization against the
+    /// reference, a heat map, coverage, drift and filterable findings
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -626,10 +629,14 @@ fn report(
         .unwrap_or_else(|| default_category(&snapshot));
     let run = Run::evaluate(snapshot, config, compiled, terraform)?;
     let locations = terraform.map(|t| &t.locations);
+    let mut resources = None;
     let baseline = match baseline {
         Some((source, input)) => {
             // The baseline is held against the same states.
             let old = Run::from_input(input, config, compiled, terraform)?;
+            if let (Format::Html, Some(a), Some(b)) = (args.format, &old.snapshot, &run.snapshot) {
+                resources = Some(diff_snapshots(a, b)?);
+            }
             Some(Baseline::new(
                 source,
                 FindingsDiff::compare(&old.findings(), &run.findings()),
@@ -653,6 +660,8 @@ fn report(
         args.output.is_none(),
         args.show_suppressed,
         &category,
+        run.snapshot.as_ref(),
+        resources,
     );
     write_report(args.output.as_deref(), aws, encryption, |out| {
         reporter.emit(out, &report)
@@ -744,6 +753,7 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
             Format::Table => write_diff_table(out, &diff, to_terminal),
             Format::Markdown => write_diff_markdown(out, &diff),
             Format::Json => write_diff_json(out, &diff),
+            Format::Html => write_diff_html(out, &diff, new.snapshot.as_ref()),
             Format::Sarif => {
                 let category = match (&args.category, &new.snapshot) {
                     (Some(c), _) => c.clone(),
@@ -942,11 +952,15 @@ fn default_category(snapshot: &crate::snapshot::Snapshot) -> String {
 }
 
 /// The reporter of a format. `to_stdout`: colour and wrap when that is a terminal.
+/// HTML draws the organization from `snapshot` and shows the `resources`
+/// changed since the baseline.
 fn reporter(
     format: Format,
     to_stdout: bool,
     show_suppressed: bool,
     category: &str,
+    snapshot: Option<&Snapshot>,
+    resources: Option<crate::drift::ResourceDiff>,
 ) -> Box<dyn Reporter> {
     match format {
         Format::Table => Box::new(TableReporter {
@@ -956,6 +970,9 @@ fn reporter(
         Format::Json => Box::new(JsonReporter),
         Format::Sarif => Box::new(SarifReporter::new(category)),
         Format::Markdown => Box::new(MarkdownReporter),
+        Format::Html => {
+            Box::new(HtmlReporter::new(snapshot, show_suppressed).with_resources(resources))
+        }
     }
 }
 

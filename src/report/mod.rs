@@ -4,6 +4,7 @@
 mod catalogue;
 mod diff;
 pub mod escape;
+mod html;
 mod json;
 mod markdown;
 mod sarif;
@@ -11,13 +12,14 @@ mod table;
 
 pub use catalogue::{explain, markdown_table, render_catalogue, CatalogueFormat};
 pub use diff::{write_diff_json, write_diff_markdown, write_diff_table, DiffReport};
+pub use html::{write_diff_html, HtmlReporter};
 pub use json::JsonReporter;
 pub use markdown::MarkdownReporter;
 pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
 pub use table::TableReporter;
 
 use crate::drift::{BaselineState, FindingsDiff};
-use crate::engine::suppress::SuppressionNote;
+use crate::engine::suppress::{NoteKind, SuppressionNote};
 use crate::engine::{Evaluation, Finding, Rule, Severity, Suppressed};
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -26,6 +28,19 @@ use std::io::Write;
 /// `1 finding`, `2 findings`.
 pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What an expired or stale suppression does now, e.g. `expired on 2020-01-31
+/// and no longer hides its 1 finding`.
+pub(crate) fn note_effect(note: &SuppressionNote) -> String {
+    match note.kind {
+        NoteKind::Expired => format!(
+            "expired on {} and no longer hides its {}",
+            note.expires.as_deref().unwrap_or("?"),
+            plural(note.matched, "finding")
+        ),
+        NoteKind::Stale => "matched no finding: remove it, or fix its match".to_string(),
+    }
 }
 
 /// Everything a reporter needs.
