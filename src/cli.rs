@@ -891,6 +891,9 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
         );
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
+    for w in sources.warnings() {
+        eprintln!("warning: {w}");
+    }
     let locations = Locations::new(&states, &sources);
     for state in locations.unresolved_states() {
         eprintln!(
