@@ -376,11 +376,23 @@ fn assert_agree(case: &str, terraform: &Seen, archaudit: &Seen, made: &[Value]) 
     );
 }
 
-/// Runs archaudit against the endpoint; its standard output once the exit code is `expect`.
-fn archaudit(endpoint: &Endpoint, args: &[&str], expect: i32) -> String {
-    let (code, stdout, stderr) = run_archaudit(&endpoint.url, args);
-    assert_eq!(code, expect, "archaudit {args:?}: {stderr}");
-    stdout
+/// `archaudit check` of a scenario's snapshot with the drift rules only,
+/// plus `args`; (exit code, stdout, stderr).
+fn check(endpoint: &Endpoint, work: &Path, case: &str, args: &[&str]) -> (i32, String, String) {
+    let snapshot = work.join(format!("{case}.json"));
+    let config = work.join("archaudit.toml");
+    let mut all = vec![
+        "check",
+        snapshot.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--fail-on",
+        "none",
+        "--endpoint-url",
+        &endpoint.url,
+    ];
+    all.extend_from_slice(args);
+    run_archaudit(&endpoint.url, &all)
 }
 
 /// Collects the organization (one snapshot per scenario) and checks it
@@ -388,37 +400,22 @@ fn archaudit(endpoint: &Endpoint, args: &[&str], expect: i32) -> String {
 fn drift_report(endpoint: &Endpoint, work: &Path, case: &str, state: &Path) -> Value {
     let snapshot = work.join(format!("{case}.json"));
     let snapshot = snapshot.to_str().unwrap();
-    archaudit(
+    let (code, _, stderr) = endpoint.archaudit(&[
+        "collect",
+        "--org",
+        "--regions",
+        REGION,
+        "--output",
+        snapshot,
+    ]);
+    assert_eq!(code, 0, "{case}: collect: {stderr}");
+    let (code, report, stderr) = check(
         endpoint,
-        &[
-            "collect",
-            "--org",
-            "--regions",
-            REGION,
-            "--output",
-            snapshot,
-            "--endpoint-url",
-            &endpoint.url,
-        ],
-        0,
+        work,
+        case,
+        &["--format", "json", "--tfstate", state.to_str().unwrap()],
     );
-    let config = work.join("archaudit.toml");
-    let report = archaudit(
-        endpoint,
-        &[
-            "check",
-            snapshot,
-            "--config",
-            config.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--tfstate",
-            state.to_str().unwrap(),
-        ],
-        0,
-    );
+    assert_eq!(code, 0, "{case}: {stderr}");
     let report: Value = serde_json::from_str(&report).unwrap();
     // moto lacks a few APIs (Client VPN, Grafana, ...): those gaps are
     // expected; none may keep a drift rule from running.
@@ -579,25 +576,20 @@ fn locations_land_on_the_blocks_that_hold_the_settings(
     state: &Path,
     accounts: &Value,
 ) {
-    let config = work.join("archaudit.toml");
-    let sarif = archaudit(
+    let (code, sarif, stderr) = check(
         endpoint,
+        work,
+        "stale",
         &[
-            "check",
-            work.join("stale.json").to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
             "--format",
             "sarif",
-            "--fail-on",
-            "none",
             "--tfstate",
             state.to_str().unwrap(),
             "--tf-dir",
             LIVE,
         ],
-        0,
     );
+    assert_eq!(code, 0, "{stderr}");
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let at = |rule: &str, resource: &str| -> (String, u64) {
@@ -686,18 +678,13 @@ fn imports_are_accepted_by_terraform(
     made: &Value,
 ) -> usize {
     let dir = work.join("imports");
-    let config = work.join("archaudit.toml");
-    let (code, _, stderr) = run_archaudit(
-        &endpoint.url,
+    let (code, _, stderr) = check(
+        endpoint,
+        work,
+        "unmanaged",
         &[
-            "check",
-            work.join("unmanaged.json").to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
             "--format",
             "json",
-            "--fail-on",
-            "none",
             "--tfstate",
             state.to_str().unwrap(),
             "--import-blocks",
@@ -1058,24 +1045,11 @@ fn apply_edit(block: &mut Block, path: &str, edit: &Edit) {
 fn state_that_s3_refuses_is_access_denied(endpoint: &Endpoint, work: &Path, accounts: &Value) {
     let shared = accounts["shared"].as_str().unwrap();
     let uri = format!("s3://krci-terraform-states-{shared}/shared/terraform.tfstate");
-    let config = work.join("archaudit.toml");
-    let (code, report, stderr) = run_archaudit(
-        &endpoint.url,
-        &[
-            "check",
-            work.join("unmanaged.json").to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--strict",
-            "--tfstate",
-            &uri,
-            "--endpoint-url",
-            &endpoint.url,
-        ],
+    let (code, report, stderr) = check(
+        endpoint,
+        work,
+        "unmanaged",
+        &["--format", "json", "--strict", "--tfstate", &uri],
     );
     assert_eq!(code, 3, "incomplete with --strict: {stderr}");
     assert!(
