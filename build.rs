@@ -28,10 +28,12 @@ fn main() {
     let mut out = String::from("&[\n");
     for file in files {
         let rel = file.strip_prefix(root).expect("under the manifest dir");
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        // The path is joined when the crate compiles, not baked in here: an
+        // OUT_DIR copied or kept from another checkout still reads this one.
         out.push_str(&format!(
-            "    ({:?}, include_str!({:?})),\n",
-            rel.to_string_lossy().replace('\\', "/"),
-            file.display().to_string()
+            "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),\n",
+            format!("/{rel}")
         ));
     }
     out.push_str("]\n");

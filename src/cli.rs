@@ -11,6 +11,8 @@ use crate::engine::suppress::SuppressionNote;
 use crate::engine::{
     suppress, Catalogue, CompiledRules, Evaluation, Finding, Severity, StateError, Suppressed,
 };
+use crate::limits::{is_too_large, parse_size};
+use crate::report::escape::error_line;
 use crate::report::{
     explain, render_catalogue, sarif_category, write_diff_json, write_diff_markdown,
     write_diff_table, Baseline, CatalogueFormat, DiffReport, JsonReporter, MarkdownReporter,
@@ -18,7 +20,7 @@ use crate::report::{
 };
 use crate::snapshot::{encode_snapshot, Shard, Snapshot};
 use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
-use crate::terraform::state::{parse_state_keeping, MAX_STATE_BYTES};
+use crate::terraform::state::parse_state_keeping;
 use crate::terraform::{expand_state_glob, Locations, Sources, State};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -197,6 +199,9 @@ pub struct DiffArgs {
     /// Exit 3 when NEW is incomplete (something could not be read)
     #[arg(long)]
     pub strict: bool,
+    /// Largest snapshot or report accepted, decompressed (e.g. 512MiB, 4GiB)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "2GiB")]
+    pub max_input_size: u64,
     /// SARIF category (`automationDetails.id`) [default: archaudit/<organization id>/]
     #[arg(long, value_name = "NAME")]
     pub category: Option<String>,
@@ -245,6 +250,9 @@ pub struct ReportArgs {
     /// List suppressed findings in the table too (they are always counted, and always in JSON)
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Largest snapshot, report or Terraform state accepted, decompressed (e.g. 512MiB, 4GiB)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "2GiB")]
+    pub max_input_size: u64,
     /// Terraform root directory (repeatable): SARIF and Markdown put each finding on the
     /// `resource` block that declares it (needs --tfstate)
     #[arg(long, value_name = "DIR", requires = "tfstate")]
@@ -274,6 +282,20 @@ pub struct CatalogueArgs {
     /// [default: ./archaudit.toml when it exists]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Longest one rule may run over one account; a rule that takes longer is reported
+    /// as not evaluated there (a coverage gap naming it)
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::engine::limits::DEFAULT_RULE_TIME_LIMIT.as_secs_f64(), value_parser = parse_seconds)]
+    pub rule_time_limit: f64,
+}
+
+/// A positive number of seconds, at most a day.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?}: expected seconds, more than 0 and at most 86400"
+        )),
+    }
 }
 
 impl CatalogueArgs {
@@ -285,6 +307,7 @@ impl CatalogueArgs {
     /// The catalogue with the user's rules added and the config's selection applied.
     pub fn catalogue(&self, config: &Config) -> Result<Catalogue> {
         let mut catalogue = Catalogue::load(&self.rules_dir)?;
+        catalogue.limits.time = std::time::Duration::from_secs_f64(self.rule_time_limit);
         config.apply_to_catalogue(&mut catalogue)?;
         Ok(catalogue)
     }
@@ -494,7 +517,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         ..AwsOptions::default()
     };
     let output = output_options(args.report.output.as_deref(), &args.report.sse_kms_key_id)?;
-    let snapshot = load_snapshot_inputs(&args.snapshots, &aws)?;
+    let snapshot = load_snapshot_inputs(&args.snapshots, &aws, args.report.max_input_size)?;
     let terraform = terraform_states(&args.report, &aws)?;
     let baseline = load_baseline(&args.report, &aws)?;
     report(
@@ -563,10 +586,11 @@ impl Run {
     fn load(
         spec: &str,
         aws: &AwsOptions,
+        max_bytes: u64,
         config: &Config,
         compiled: &CompiledRules,
     ) -> Result<Run> {
-        Run::from_input(read_input(spec, aws)?, config, compiled, None)
+        Run::from_input(read_input(spec, aws, max_bytes)?, config, compiled, None)
     }
 
     fn from_input(
@@ -688,27 +712,28 @@ fn exit_code(report: &Report, strict: bool) -> ExitCode {
 
 /// Reads a snapshot or JSON report: a file, an `s3://` object, or the shards
 /// under an `s3://bucket/prefix/` (merged).
-fn read_input(spec: &str, aws: &AwsOptions) -> Result<Input> {
+fn read_input(spec: &str, aws: &AwsOptions, max_bytes: u64) -> Result<Input> {
     if is_s3_uri(spec) && spec.ends_with('/') {
         return Ok(Input::Snapshot(load_snapshot_inputs(
             &[spec.to_string()],
             aws,
+            max_bytes,
         )?));
     }
-    let bytes = store::read(
-        spec,
-        aws,
-        "snapshot or report",
-        store::MAX_SNAPSHOT_OBJECT_BYTES,
-    )?;
-    parse_input(&bytes, spec)
+    let bytes = store::read(spec, aws, "snapshot or report", max_bytes)?;
+    parse_input(&bytes, spec, max_bytes)
 }
 
 /// The `--baseline` run, read (and checked) before anything is collected.
 fn load_baseline(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<(String, Input)>> {
     args.baseline
         .as_deref()
-        .map(|spec| Ok((spec.to_string(), read_input(spec, aws)?)))
+        .map(|spec| {
+            Ok((
+                spec.to_string(),
+                read_input(spec, aws, args.max_input_size)?,
+            ))
+        })
         .transpose()
 }
 
@@ -721,8 +746,8 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
         endpoint_url: args.endpoint_url.clone(),
         ..AwsOptions::default()
     };
-    let old = Run::load(&args.old, &aws, &config, &compiled)?;
-    let new = Run::load(&args.new, &aws, &config, &compiled)?;
+    let old = Run::load(&args.old, &aws, args.max_input_size, &config, &compiled)?;
+    let new = Run::load(&args.new, &aws, args.max_input_size, &config, &compiled)?;
     let resources = match (&old.snapshot, &new.snapshot) {
         (Some(a), Some(b)) => Some(diff_snapshots(a, b)?),
         _ => None,
@@ -856,7 +881,9 @@ fn collect(options: &CollectOptions, verbose: u8) -> Result<Snapshot> {
         .build()
         .context("cannot start the async runtime")?;
     let log = Arc::new(CallLog::default());
-    let snapshot = runtime.block_on(crate::collect::collect(options, log.clone()))?;
+    let mut snapshot = runtime.block_on(crate::collect::collect(options, log.clone()))?;
+    // What an endpoint answered is checked like a loaded file.
+    crate::snapshot::validate(&mut snapshot, "the collected snapshot")?;
     tracing::info!(
         calls = log.calls(),
         errors = log.errors(),
@@ -916,19 +943,18 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
             }
         };
         for path in paths {
-            match store::read(&path, aws, "Terraform state", MAX_STATE_BYTES)
+            match store::read(&path, aws, "Terraform state", args.max_input_size)
                 .and_then(|bytes| parse(&bytes, &path))
             {
                 Ok(state) => states.push(state),
+                Err(e) if is_too_large(&e) => return Err(e),
                 Err(e) => errors.push(failed(e)),
             }
         }
     }
     for e in &errors {
-        eprintln!(
-            "warning: {}: drift from this state is not evaluated",
-            e.message
-        );
+        let warning = format!("{}: drift from this state is not evaluated", e.message);
+        eprintln!("warning: {}", error_line(&warning));
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
     for w in sources.warnings() {
@@ -937,7 +963,8 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
     let locations = Locations::new(&states, &sources);
     for state in locations.unresolved_states() {
         eprintln!(
-            "warning: no --tf-dir declares the resources of state {state}: its findings point at the rule files"
+            "warning: no --tf-dir declares the resources of state {}: its findings point at the rule files",
+            error_line(state)
         );
     }
     Ok(Some(Terraform {

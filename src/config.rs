@@ -43,7 +43,7 @@
 
 use crate::engine::{Catalogue, Severity};
 use crate::snapshot::Snapshot;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -295,8 +295,7 @@ pub fn is_region(s: &str) -> bool {
 impl Config {
     /// Reads `path`; every error names it.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read config", path.display()))?;
+        let text = crate::limits::read_text(path, "config", crate::limits::MAX_CONFIG_BYTES)?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         config.path = Some(path.to_path_buf());
         Ok(config)

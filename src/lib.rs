@@ -2,7 +2,7 @@
 //! architecture and AWS/EKS best practices.
 //!
 //! Floors (a module only uses what stands below it): `cli` > `report` > `engine`
-//! > `config` / `snapshot`.
+//! > `config` / `snapshot` > `limits` (bounded reads of local files).
 //!
 //! The AWS callers, `collect` (the audit's reads) and `store` (snapshots,
 //! reports and states as files or S3 objects), stand between `cli` and
@@ -14,6 +14,7 @@ pub mod collect;
 pub mod config;
 pub mod drift;
 pub mod engine;
+pub mod limits;
 pub mod report;
 pub mod snapshot;
 pub mod store;

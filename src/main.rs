@@ -1,6 +1,7 @@
 //! Thin binary: parse, run, map errors to exit code 2.
 
 use archaudit::cli::{exit, run, Cli};
+use archaudit::report::escape::error_line;
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -17,7 +18,8 @@ fn main() -> ExitCode {
             {
                 return ExitCode::from(exit::OK);
             }
-            eprintln!("error: {err:#}");
+            // One line, whatever file content the message quotes.
+            eprintln!("error: {}", error_line(&format!("{err:#}")));
             ExitCode::from(exit::ERROR)
         }
     }

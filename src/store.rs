@@ -10,6 +10,7 @@
 
 use crate::aws::{base_config, bucket_region, classify, error_code, in_region, s3_client};
 use crate::aws::{AwsOptions, CallError};
+use crate::limits::{read_data_file, too_large, RAISE_HINT};
 use crate::snapshot::{decode_snapshot, merge_snapshots, ErrorClass, Snapshot};
 use anyhow::{anyhow, bail, Context, Result};
 use aws_config::SdkConfig;
@@ -17,10 +18,8 @@ use aws_sdk_s3::types::ServerSideEncryption;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::collections::HashMap;
 use std::future::Future;
+use std::path::Path;
 use std::sync::Mutex;
-
-/// Largest snapshot object accepted (untrusted input).
-pub const MAX_SNAPSHOT_OBJECT_BYTES: u64 = 4 << 30;
 
 /// Objects read at once when a prefix holds many snapshots.
 const READS_IN_FLIGHT: usize = 8;
@@ -128,7 +127,7 @@ impl S3Objects {
             .content_length()
             .is_some_and(|n| u64::try_from(n).unwrap_or(0) > max_bytes)
         {
-            bail!("{uri}: the object is larger than {} MiB", max_bytes >> 20);
+            return Err(too_large(uri, "object", max_bytes, RAISE_HINT));
         }
         let bytes = object
             .body
@@ -269,13 +268,14 @@ fn block_on<T>(future: impl Future<Output = Result<T>>) -> Result<T> {
         .block_on(future)
 }
 
-/// Reads a local file or an `s3://` object; `what` names the content in errors
-/// about local files (e.g. "Terraform state").
+/// Reads a local file or an `s3://` object of JSON or zstd-compressed JSON,
+/// at most `max_bytes` long; `what` names the content in errors about local
+/// files (e.g. "Terraform state").
 pub fn read(spec: &str, aws: &AwsOptions, what: &str, max_bytes: u64) -> Result<Vec<u8>> {
     if is_s3_uri(spec) {
         block_on(async { S3Objects::new(aws).await.get(spec, max_bytes).await })
     } else {
-        std::fs::read(spec).with_context(|| format!("{spec}: cannot read {what}"))
+        read_data_file(Path::new(spec), what, max_bytes, RAISE_HINT)
     }
 }
 
@@ -301,7 +301,13 @@ pub fn write(
 /// their set checked (see [`merge_snapshots`]): an account in two inputs, a
 /// shard given twice or shards of different counts are errors; a missing
 /// shard's accounts become coverage gaps.
-pub fn load_snapshot_inputs(specs: &[String], aws: &AwsOptions) -> Result<Snapshot> {
+///
+/// Each input is at most `max_bytes` long, compressed and decompressed.
+pub fn load_snapshot_inputs(
+    specs: &[String],
+    aws: &AwsOptions,
+    max_bytes: u64,
+) -> Result<Snapshot> {
     if specs.is_empty() {
         bail!("no snapshot given");
     }
@@ -321,7 +327,7 @@ pub fn load_snapshot_inputs(specs: &[String], aws: &AwsOptions) -> Result<Snapsh
             let fetched: HashMap<String, Vec<u8>> = stream::iter(remote.into_iter().map(|uri| {
                 let s3 = &s3;
                 async move {
-                    let bytes = s3.get(&uri, MAX_SNAPSHOT_OBJECT_BYTES).await?;
+                    let bytes = s3.get(&uri, max_bytes).await?;
                     anyhow::Ok((uri, bytes))
                 }
             }))
@@ -341,9 +347,9 @@ pub fn load_snapshot_inputs(specs: &[String], aws: &AwsOptions) -> Result<Snapsh
                     .remove(&origin)
                     .ok_or_else(|| anyhow!("{origin}: given twice"))?
             } else {
-                std::fs::read(&origin).with_context(|| format!("{origin}: cannot read snapshot"))?
+                read_data_file(Path::new(&origin), "snapshot", max_bytes, RAISE_HINT)?
             };
-            let snapshot = decode_snapshot(&bytes, &origin)?;
+            let snapshot = decode_snapshot(&bytes, &origin, max_bytes)?;
             Ok((origin, snapshot))
         })
         .collect::<Result<Vec<_>>>()?;

@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod deploy;
 mod drift;
+mod hostile;
 mod live;
 mod org_fixtures;
 mod reports;

@@ -65,10 +65,10 @@ struct JsonSuppressed {
     expires: Option<String>,
 }
 
-/// Parses a snapshot or an archaudit JSON report (JSON, or zstd-compressed JSON);
-/// `origin` names the source in errors.
-pub fn parse_input(bytes: &[u8], origin: &str) -> Result<Input> {
-    let bytes = crate::snapshot::decode(bytes, origin)?;
+/// Parses a snapshot or an archaudit JSON report (JSON, or zstd-compressed JSON,
+/// at most `max_bytes` decompressed); `origin` names the source in errors.
+pub fn parse_input(bytes: &[u8], origin: &str, max_bytes: u64) -> Result<Input> {
+    let bytes = crate::snapshot::decode(bytes, origin, max_bytes)?;
     #[derive(Deserialize)]
     struct Probe {
         tool: Option<serde_json::Value>,

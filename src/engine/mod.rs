@@ -7,18 +7,27 @@
 //! findings in a region whose data it needs was not read are dropped and the
 //! rule is reported as not evaluated there: never a silent pass.
 //!
+//! A rule that fails or exceeds a limit over an account (see [`limits`]) is
+//! reported as not evaluated there (a `rules` coverage gap naming it) and the
+//! run goes on; a user rule that cannot be parsed, recurses or fails over an
+//! empty account is an error naming its file when the catalogue is compiled.
+//!
 //! Rules that list the `terraform` input in their services read
 //! `input.terraform` (drift from Terraform state, computed before evaluation):
 //! without `--tfstate` they are not run at all, and where a state could not
 //! be read they are reported as not evaluated.
 
 pub mod finding;
+pub mod limits;
+mod recursion;
 pub mod rule;
 pub mod suppress;
 
 pub use finding::{fingerprint, CoverageGap, Finding, Suppressed};
+pub use limits::RuleLimits;
 pub use rule::{parse_rule, Rule, Severity, ANY_ROLE};
 
+use crate::limits::{read_text, MAX_RULE_FILE_BYTES};
 use crate::snapshot::{
     is_global_service, AccountSnapshot, CoverageStatus, ErrorClass, Snapshot, GLOBAL_REGION,
 };
@@ -26,13 +35,19 @@ use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The rule files compiled into the binary: (repository-relative path, source).
 const BUILTIN_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// The role of an account that matches no architecture role.
 pub const UNASSIGNED: &str = "unassigned";
+
+/// The coverage-gap service of rules that failed in an account (with
+/// [`ErrorClass::RuleFailed`]).
+pub const RULES_GAP: &str = "rules";
 
 /// The input (not a snapshot section) that drift rules name in `services`.
 pub const TERRAFORM_INPUT: &str = "terraform";
@@ -64,10 +79,11 @@ impl StateError {
     }
 }
 
-/// The set of rules in force, sorted by id.
+/// The set of rules in force, sorted by id, and the limits they run under.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     pub rules: Vec<Rule>,
+    pub limits: RuleLimits,
 }
 
 impl Catalogue {
@@ -89,8 +105,7 @@ impl Catalogue {
         }
         for dir in rules_dirs {
             for file in rego_files(dir)? {
-                let source = std::fs::read_to_string(&file)
-                    .with_context(|| format!("{}: cannot read rule file", file.display()))?;
+                let source = read_text(&file, "rule file", MAX_RULE_FILE_BYTES)?;
                 let area = file
                     .parent()
                     .filter(|p| *p != dir.as_path())
@@ -132,7 +147,10 @@ impl Catalogue {
                 );
             }
         }
-        Ok(Catalogue { rules })
+        Ok(Catalogue {
+            rules,
+            limits: RuleLimits::default(),
+        })
     }
 
     /// A rule by id (case-insensitive) or name.
@@ -166,32 +184,119 @@ impl Catalogue {
 
     /// Parses every rule into one engine, then evaluates each against an empty
     /// account so that errors that only show at evaluation name their file now.
+    /// Parsing and the probe run under the rule limits, on the evaluation
+    /// threads.
     pub fn compile(&self) -> Result<CompiledRules> {
+        limits::run(|| self.compile_here())
+    }
+
+    fn compile_here(&self) -> Result<CompiledRules> {
         let mut engine = regorus::Engine::new();
         engine.set_strict_builtin_errors(false);
+        limits::apply(&mut engine, &self.limits)?;
+        for rule in &self.rules {
+            limits::check_nesting(&rule.path, &rule.source)
+                .map_err(|e| anyhow!("rule file {e}"))?;
+        }
+        // The built-in rules are checked by a test; a user's are checked here.
+        let user: Vec<(&str, &str)> = self
+            .rules
+            .iter()
+            .filter(|r| !r.builtin)
+            .map(|r| (r.path.as_str(), r.source.as_str()))
+            .collect();
+        recursion::check(&user)
+            .map_err(|e| anyhow!("rule file {}", limits::one_line(&e.to_string())))?;
         for rule in &self.rules {
             engine
                 .add_policy(rule.path.clone(), rule.source.clone())
-                .map_err(|e| anyhow!("rule file {}: {e}", rule.path))?;
+                .map_err(|e| rule_error(rule, &e, &self.limits))?;
         }
         let compiled = CompiledRules {
             engine,
             rules: self.rules.clone(),
+            limits: self.limits,
         };
         let empty = AccountSnapshot::default();
         let org = OrgView::default();
         let mut probe = compiled.engine.clone();
         probe.set_input(account_input(&empty, "", UNASSIGNED, &org, None)?);
         for rule in &compiled.rules {
-            let value = probe
-                .eval_rule(rule.deny_path())
-                .map_err(|e| anyhow!("rule file {}: {e}", rule.path))?;
-            if value != regorus::Value::Undefined && value.as_set().is_err() {
-                bail!("rule file {}: `deny` must be a set of findings", rule.path);
-            }
+            eval_guarded(&mut probe, rule, &self.limits)
+                .map_err(|f| anyhow!("rule file {} (over an empty account)", f.message))?;
         }
         Ok(compiled)
     }
+}
+
+/// A rule's parse or evaluation error as one line naming its file (and, from
+/// the parser, line and column).
+fn rule_error(rule: &Rule, error: &anyhow::Error, limits: &RuleLimits) -> anyhow::Error {
+    anyhow!("rule file {}", located(rule, &describe(error, limits)))
+}
+
+/// `path:line:col: message` when the message names a place in the rule's
+/// file, else `path: message`.
+fn located(rule: &Rule, message: &str) -> String {
+    if message.starts_with(&format!("{}:", rule.path)) {
+        message.to_string()
+    } else {
+        format!("{}: {message}", rule.path)
+    }
+}
+
+/// Whether an engine error is its time limit.
+fn is_time_limit(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<regorus::LimitError>(),
+        Some(regorus::LimitError::TimeLimitExceeded { .. })
+    )
+}
+
+/// An engine error in one line; a time limit says which limit.
+fn describe(error: &anyhow::Error, limits: &RuleLimits) -> String {
+    if is_time_limit(error) {
+        return format!(
+            "exceeded the time limit of {} s for one rule over one account (--rule-time-limit)",
+            limits.time.as_secs_f64()
+        );
+    }
+    limits::one_line(&format!("{error:#}"))
+}
+
+/// Why a rule could not be evaluated: one line naming its file.
+#[derive(Debug, Clone)]
+struct Failure {
+    message: String,
+    /// It ran out of time: evaluating it again elsewhere would too.
+    time_limit: bool,
+}
+
+/// Evaluates one rule and reads its findings. An error (a limit, a failing
+/// builtin, a panic inside the engine, findings of the wrong shape) comes
+/// back as a [`Failure`].
+fn eval_guarded(
+    engine: &mut regorus::Engine,
+    rule: &Rule,
+    limits: &RuleLimits,
+) -> Result<Vec<DenyItem>, Failure> {
+    let failure = |message: String, time_limit| Failure {
+        message: located(rule, &message),
+        time_limit,
+    };
+    let value = match catch_unwind(AssertUnwindSafe(|| engine.eval_rule(rule.deny_path()))) {
+        Ok(Ok(value)) => value,
+        Ok(Err(e)) => return Err(failure(describe(&e, limits), is_time_limit(&e))),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            return Err(failure(format!("the rule engine failed: {what}"), false));
+        }
+    };
+    deny_items(&value).map_err(|message| failure(message, false))
 }
 
 fn rego_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -201,12 +306,14 @@ fn rego_files(dir: &Path) -> Result<Vec<PathBuf>> {
         let entries = std::fs::read_dir(&current)
             .with_context(|| format!("{}: cannot read rules directory", current.display()))?;
         for entry in entries {
-            let path = entry
-                .with_context(|| format!("{}: cannot read rules directory", current.display()))?
-                .path();
-            if path.is_dir() {
+            let entry = entry
+                .with_context(|| format!("{}: cannot read rules directory", current.display()))?;
+            let path = entry.path();
+            // Symlinked directories are not followed (no cycles, like --tf-dir);
+            // a symlinked file is read.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rego") {
+            } else if path.extension().is_some_and(|e| e == "rego") && path.is_file() {
                 out.push(path);
             }
         }
@@ -220,6 +327,7 @@ fn rego_files(dir: &Path) -> Result<Vec<PathBuf>> {
 pub struct CompiledRules {
     engine: regorus::Engine,
     pub rules: Vec<Rule>,
+    limits: RuleLimits,
 }
 
 /// An account as the report shows it.
@@ -396,7 +504,25 @@ struct AccountResult {
     gaps: BTreeMap<(String, String), GapState>,
     rules_evaluated: BTreeSet<String>,
     checks: usize,
-    checks_not_evaluated: usize,
+    /// Rules not evaluated (fully) here: each is one check not evaluated.
+    not_evaluated: BTreeSet<String>,
+}
+
+impl AccountResult {
+    /// Records a rule that failed here as not evaluated, in the `rules` gap.
+    fn rule_failed(&mut self, rule: &str, message: &str) {
+        self.not_evaluated.insert(rule.to_string());
+        let gap = self
+            .gaps
+            .entry((GLOBAL_REGION.to_string(), RULES_GAP.to_string()))
+            .or_insert_with(|| (ErrorClass::RuleFailed, None, BTreeSet::new()));
+        let line = format!("{rule}: {message}");
+        gap.1 = Some(match gap.1.take() {
+            Some(before) => format!("{before}; {line}"),
+            None => line,
+        });
+        gap.2.insert(rule.to_string());
+    }
 }
 
 impl CompiledRules {
@@ -436,33 +562,47 @@ impl CompiledRules {
                 .collect(),
         };
 
-        let results = snapshot
-            .accounts
-            .par_iter()
-            .map_init(
-                || self.engine.clone(),
-                |engine, account| {
-                    self.evaluate_account(
-                        engine,
-                        account,
-                        role_of(&account.account.id),
-                        &snapshot.generated_at,
-                        &org,
-                        terraform,
-                    )
-                },
-            )
-            .collect::<Result<Vec<_>>>()?;
+        let timed_out = Mutex::new(BTreeMap::new());
+        let results = limits::run(|| {
+            snapshot
+                .accounts
+                .par_iter()
+                .map_init(
+                    || self.engine.clone(),
+                    |engine, account| {
+                        self.evaluate_account(
+                            engine,
+                            account,
+                            role_of(&account.account.id),
+                            &snapshot.generated_at,
+                            &org,
+                            terraform,
+                            &timed_out,
+                        )
+                    },
+                )
+                .collect::<Result<Vec<_>>>()
+        })?;
 
+        // A rule that ran out of time is not evaluated anywhere, also where it
+        // finished before that, so the report does not depend on which account
+        // a thread took first.
+        let timed_out = timed_out.into_inner().expect("no panic holds it");
         let mut findings = Vec::new();
         let mut gaps = Vec::new();
         let mut rules_run = BTreeSet::new();
         let (mut checks, mut checks_not_evaluated) = (0, 0);
-        for (account, result) in snapshot.accounts.iter().zip(results) {
+        for (account, mut result) in snapshot.accounts.iter().zip(results) {
+            for (rule, failure) in &timed_out {
+                if result.rules_evaluated.remove(rule) {
+                    result.findings.retain(|f| &f.rule_id != rule);
+                    result.rule_failed(rule, &failure.message);
+                }
+            }
             findings.extend(result.findings);
             rules_run.extend(result.rules_evaluated);
             checks += result.checks;
-            checks_not_evaluated += result.checks_not_evaluated;
+            checks_not_evaluated += result.not_evaluated.len();
             for ((region, service), (error, message, rules)) in result.gaps {
                 gaps.push(CoverageGap {
                     account_id: account.account.id.clone(),
@@ -514,6 +654,12 @@ impl CompiledRules {
         })
     }
 
+    /// One account. A rule that fails here (an error, a limit) is reported
+    /// as not evaluated in this account, and the run goes on; a rule that ran
+    /// out of time anywhere (in `timed_out`, by rule id) is not started
+    /// again, so a runaway rule costs its time limit about once per thread,
+    /// not once per account.
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_account(
         &self,
         engine: &mut regorus::Engine,
@@ -522,6 +668,7 @@ impl CompiledRules {
         now: &str,
         org: &OrgView,
         terraform: Option<&TerraformInput>,
+        timed_out: &Mutex<BTreeMap<String, Failure>>,
     ) -> Result<AccountResult> {
         let id = &account.account.id;
         let role_name = role.unwrap_or(UNASSIGNED);
@@ -531,7 +678,7 @@ impl CompiledRules {
             gaps: BTreeMap::new(),
             rules_evaluated: BTreeSet::new(),
             checks: 0,
-            checks_not_evaluated: 0,
+            not_evaluated: BTreeSet::new(),
         };
         // Every coverage error is reported, whether or not a rule needed it.
         for e in &account.coverage {
@@ -557,7 +704,7 @@ impl CompiledRules {
                     continue;
                 }
                 if !errors.is_empty() {
-                    result.checks_not_evaluated += 1;
+                    result.not_evaluated.insert(rule.id.clone());
                     result
                         .gaps
                         .entry((GLOBAL_REGION.to_string(), TERRAFORM_INPUT.to_string()))
@@ -581,7 +728,7 @@ impl CompiledRules {
             result.checks += 1;
             let missing = coverage.missing_for(rule, GLOBAL_REGION);
             if !missing.is_empty() {
-                result.checks_not_evaluated += 1;
+                result.not_evaluated.insert(rule.id.clone());
                 for (key, error, message) in missing {
                     result
                         .gaps
@@ -600,11 +747,33 @@ impl CompiledRules {
             {
                 continue;
             }
+            let earlier = timed_out
+                .lock()
+                .expect("no panic holds it")
+                .get(&rule.id)
+                .cloned();
+            let outcome = match earlier {
+                Some(failure) => Err(failure),
+                None => eval_guarded(engine, rule, &self.limits).map_err(|mut failure| {
+                    if failure.time_limit {
+                        failure.message.push_str("; not evaluated in any account");
+                        timed_out
+                            .lock()
+                            .expect("no panic holds it")
+                            .insert(rule.id.clone(), failure.clone());
+                    }
+                    failure
+                }),
+            };
+            let items = match outcome {
+                Ok(items) => items,
+                Err(failure) => {
+                    result.rule_failed(&rule.id, &failure.message);
+                    continue;
+                }
+            };
             result.rules_evaluated.insert(rule.id.clone());
-            let value = engine
-                .eval_rule(rule.deny_path())
-                .map_err(|e| anyhow!("rule file {} failed on account {id}: {e}", rule.path))?;
-            for item in deny_items(&value, rule)? {
+            for item in items {
                 let region = finding_region(item.region.as_deref(), &item.resource);
                 // Data the finding rests on was not (fully) read: not evaluated there.
                 if !coverage.missing_for(rule, &region).is_empty() {
@@ -639,13 +808,13 @@ struct DenyItem {
 /// Reads a rule's `deny` set: objects with `resource` and `message` strings, an
 /// optional `region`, and an optional `address`: the Terraform block that holds
 /// what the finding is about, when that is not the resource's own block.
-fn deny_items(value: &regorus::Value, rule: &Rule) -> Result<Vec<DenyItem>> {
+fn deny_items(value: &regorus::Value) -> Result<Vec<DenyItem>, String> {
     if *value == regorus::Value::Undefined {
         return Ok(Vec::new());
     }
     let set = value
         .as_set()
-        .map_err(|_| anyhow!("rule file {}: `deny` must be a set of findings", rule.path))?;
+        .map_err(|_| "`deny` must be a set of findings".to_string())?;
     set.iter()
         .map(|item| {
             let field = |name: &str| -> Option<String> {
@@ -655,10 +824,13 @@ fn deny_items(value: &regorus::Value, rule: &Rule) -> Result<Vec<DenyItem>> {
                 }
             };
             let (Some(resource), Some(message)) = (field("resource"), field("message")) else {
-                bail!(
-                    "rule file {}: a finding must be an object with string `resource` and `message`, got {item}",
-                    rule.path
-                );
+                let mut shown = item.to_string();
+                if shown.len() > 200 {
+                    shown = format!("{}…", shown.chars().take(200).collect::<String>());
+                }
+                return Err(format!(
+                    "a finding must be an object with string `resource` and `message`, got {shown}"
+                ));
             };
             Ok(DenyItem {
                 resource,

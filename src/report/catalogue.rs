@@ -1,6 +1,10 @@
 //! The rule catalogue as a table, JSON or Markdown (the README carries the
-//! Markdown table, and a test keeps it current).
+//! Markdown table, and a test keeps it current). A user's rule file is
+//! untrusted text like any other: the table and `explain` neutralise it, the
+//! Markdown escapes it.
 
+use super::escape::{markdown, neutralise_multiline};
+use super::table::text;
 use crate::engine::Rule;
 use anyhow::Result;
 use comfy_table::{presets, Table};
@@ -26,11 +30,11 @@ pub fn render_catalogue(
             table.set_header(vec!["ID", "Name", "Severity", "Roles", "Title"]);
             for r in rules {
                 table.add_row(vec![
-                    r.id.as_str(),
-                    r.name.as_str(),
-                    r.severity.as_str(),
-                    &r.roles.join(", "),
-                    r.title.as_str(),
+                    text(&r.id),
+                    text(&r.name),
+                    r.severity.to_string(),
+                    text(&r.roles.join(", ")),
+                    text(&r.title),
                 ]);
             }
             writeln!(out, "{table}")?;
@@ -55,18 +59,23 @@ pub fn markdown_table(rules: &[Rule]) -> String {
     for r in rules {
         s.push_str(&format!(
             "| {} | `{}` | {} | {} | {} |\n",
-            r.id,
+            markdown(&r.id),
             r.name,
             r.severity,
-            r.roles.join(", "),
-            r.title.replace('|', "\\|")
+            markdown(&r.roles.join(", ")),
+            markdown(&r.title)
         ));
     }
     s
 }
 
-/// One rule's full documentation, for `archaudit explain`.
+/// One rule's full documentation, for `archaudit explain`: every field
+/// neutralised (the description and remediation keep their line breaks).
 pub fn explain(rule: &Rule) -> String {
+    neutralise_multiline(&explain_text(rule))
+}
+
+fn explain_text(rule: &Rule) -> String {
     let mut s = format!("{} {}: {}\n\n", rule.id, rule.name, rule.title);
     s.push_str(&format!("Severity:  {}\n", rule.severity));
     s.push_str(&format!("Applies:   {} accounts\n", rule.roles.join(", ")));

@@ -3,7 +3,8 @@
 //! through [`super::SarifReporter`] with `baselineState`.
 
 use super::json::{listed, JsonFinding, Tool};
-use super::markdown::{escape, table as markdown_table};
+use super::markdown::{escape, Doc};
+use super::table::text;
 use super::{plural, Report, TableReporter};
 use crate::drift::{FieldChange, ResourceDiff, ResourceRef};
 use crate::engine::{Finding, Severity};
@@ -175,23 +176,26 @@ pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) 
     writeln!(
         out,
         "Drift from {} (snapshot of {}) to {} (snapshot of {})\n",
-        diff.old_source, diff.old_generated_at, diff.new_source, diff.report.generated_at
+        text(diff.old_source),
+        text(diff.old_generated_at),
+        text(diff.new_source),
+        text(diff.report.generated_at)
     )?;
     match diff.resources {
         Some(resources) => {
-            writeln!(out, "{}", resources_summary(resources))?;
+            writeln!(out, "{}", text(&resources_summary(resources)))?;
             let rows = resource_rows(resources);
             if !rows.is_empty() {
                 let mut t = table(&[
                     "Change", "Account", "Region", "Kind", "Resource", "Field", "Old", "New",
                 ]);
                 for row in rows {
-                    t.add_row(row);
+                    t.add_row(row.iter().map(|c| tables.cell(c)));
                 }
                 writeln!(out, "{t}")?;
             }
             for line in not_compared_lines(resources) {
-                writeln!(out, "Note: {line}.")?;
+                writeln!(out, "Note: {}.", text(&line))?;
             }
             writeln!(out)?;
         }
@@ -207,7 +211,7 @@ pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) 
             "State", "Severity", "Rule", "Account", "Resource", "Message",
         ]);
         for row in rows {
-            t.add_row(row);
+            t.add_row(row.iter().map(|c| tables.cell(c)));
         }
         writeln!(out, "{t}")?;
     }
@@ -227,80 +231,83 @@ pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) 
     Ok(())
 }
 
-/// The diff as Markdown, for a job summary.
+/// The diff as Markdown, for a job summary (within a comment's size, like
+/// the Markdown report).
 pub fn write_diff_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+    let mut doc = Doc::new();
     let d = &diff.baseline().diff;
-    writeln!(
-        out,
-        "## archaudit diff: {} new, {} resolved\n",
+    doc.block(&format!(
+        "## archaudit diff: {} new, {} resolved",
         plural(d.new.len(), "finding"),
         plural(d.resolved.len(), "finding")
-    )?;
-    writeln!(
-        out,
-        "From {} (snapshot of {}) to {} (snapshot of {}).\n",
-        escape(diff.old_source),
-        escape(diff.old_generated_at),
-        escape(diff.new_source),
-        escape(diff.report.generated_at)
-    )?;
+    ));
+    let from = format!(
+        "From {} (snapshot of {}) to {} (snapshot of {}).",
+        doc.data(diff.old_source),
+        doc.data(diff.old_generated_at),
+        doc.data(diff.new_source),
+        doc.data(diff.report.generated_at)
+    );
+    doc.block(&from);
     if let Some(line) = diff.report.verdict() {
-        writeln!(out, "**{}**\n", escape(&line))?;
+        doc.block(&format!("**{}**", escape(&line)));
     }
-    let escaped = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+    let escaped = |doc: &mut Doc, rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
         rows.iter()
-            .map(|row| row.iter().map(|c| escape(c)).collect())
+            .map(|row| row.iter().map(|c| doc.data(c)).collect())
             .collect()
     };
-    writeln!(out, "### Resources\n")?;
+    doc.block("### Resources");
     match diff.resources {
         Some(resources) => {
-            writeln!(out, "{}\n", escape(&resources_summary(resources)))?;
+            let summary = doc.data(&resources_summary(resources));
+            doc.block(&summary);
             let rows = resource_rows(resources);
             if !rows.is_empty() {
-                markdown_table(
-                    out,
+                let rows = escaped(&mut doc, rows.into_iter().map(Vec::from).collect());
+                doc.table(
+                    None,
                     &plural(rows.len(), "resource change"),
                     &[
                         "Change", "Account", "Region", "Kind", "Resource", "Field", "Old", "New",
                     ],
-                    &escaped(rows.into_iter().map(Vec::from).collect()),
-                )?;
+                    &rows,
+                );
             }
-            let notes = not_compared_lines(resources);
-            for line in &notes {
-                writeln!(out, "- {}", escape(line))?;
-            }
+            let notes: Vec<String> = not_compared_lines(resources)
+                .iter()
+                .map(|line| format!("- {}", doc.data(line)))
+                .collect();
             if !notes.is_empty() {
-                writeln!(out)?;
+                doc.block(&notes.join("\n"));
             }
         }
-        None => writeln!(
-            out,
-            "Not compared: one side is a JSON report, which holds findings only.\n"
-        )?,
+        None => {
+            doc.block("Not compared: one side is a JSON report, which holds findings only.");
+        }
     }
-    writeln!(out, "### Findings\n")?;
-    writeln!(
-        out,
-        "{} new · {} updated · {} unchanged · {} resolved · {} not re-evaluated\n",
+    doc.block("### Findings");
+    doc.block(&format!(
+        "{} new · {} updated · {} unchanged · {} resolved · {} not re-evaluated",
         d.new.len(),
         d.updated.len(),
         d.unchanged.len(),
         d.resolved.len(),
         d.not_reevaluated.len()
-    )?;
+    ));
     let rows = finding_rows(diff);
     if !rows.is_empty() {
-        markdown_table(
-            out,
+        let rows = escaped(&mut doc, rows.into_iter().map(Vec::from).collect());
+        doc.table(
+            None,
             &plural(rows.len(), "finding"),
             &[
                 "State", "Severity", "Rule", "Account", "Resource", "Message",
             ],
-            &escaped(rows.into_iter().map(Vec::from).collect()),
-        )?;
+            &rows,
+        );
     }
+    out.write_all(doc.finish().as_bytes())?;
     Ok(())
 }
 

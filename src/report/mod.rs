@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod diff;
+pub mod escape;
 mod json;
 mod markdown;
 mod sarif;
@@ -141,9 +142,12 @@ impl Report<'_> {
         (!parts.is_empty()).then(|| parts.join(", "))
     }
 
-    /// Whether some part of the organization could not be read.
+    /// Whether some part of the organization could not be read, or no
+    /// account was there to read: an empty snapshot checks nothing.
     pub fn incomplete(&self) -> bool {
-        !self.evaluation.gaps.is_empty() || self.evaluation.checks_not_evaluated > 0
+        !self.evaluation.gaps.is_empty()
+            || self.evaluation.checks_not_evaluated > 0
+            || self.evaluation.accounts.is_empty()
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

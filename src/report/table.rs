@@ -1,7 +1,10 @@
 //! The terminal report: one table of findings per account (with its role),
 //! most severe first; then coverage gaps; then a summary line. Colour only when
-//! writing to a terminal.
+//! writing to a terminal. Data reaches the output only through [`text`] and
+//! [`TableReporter::cell`], which neutralise control characters (see
+//! [`super::escape`]); the colours are archaudit's own.
 
+use super::escape::{terminal, terminal_capped};
 use super::{plural, Report, Reporter};
 use crate::drift::BaselineState;
 use crate::engine::suppress::NoteKind;
@@ -9,6 +12,14 @@ use crate::engine::{Finding, Severity, UNASSIGNED};
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use std::io::Write;
+
+/// The longest value in a cell, in characters; the rest is counted.
+pub const MAX_CELL_CHARS: usize = 1_000;
+
+/// Untrusted text for a line of the report: neutralised and capped.
+pub(super) fn text(data: &str) -> String {
+    terminal_capped(data, MAX_CELL_CHARS)
+}
 
 pub struct TableReporter {
     /// Colour and wrap to the terminal's width.
@@ -30,8 +41,13 @@ impl TableReporter {
         table
     }
 
+    /// A cell of untrusted text: neutralised and capped.
+    pub(super) fn cell(&self, data: &str) -> Cell {
+        Cell::new(text(data))
+    }
+
     fn bold(&self, text: &str) -> Cell {
-        let cell = Cell::new(text);
+        let cell = Cell::new(terminal(text));
         if self.terminal {
             cell.add_attribute(Attribute::Bold)
         } else {
@@ -77,9 +93,9 @@ impl Reporter for TableReporter {
             writeln!(
                 out,
                 "{} ({}), role {}: {}",
-                account.name,
-                account.id,
-                account.role,
+                text(&account.name),
+                text(&account.id),
+                text(&account.role),
                 plural(findings.len(), "finding")
             )?;
             let mut header = vec!["Severity", "Rule", "Region", "Resource", "Message"];
@@ -90,10 +106,10 @@ impl Reporter for TableReporter {
             for f in findings {
                 let mut row = vec![
                     self.severity(f.severity),
-                    Cell::new(format!("{} {}", f.rule_id, f.rule_name)),
-                    Cell::new(&f.region),
-                    Cell::new(&f.resource),
-                    Cell::new(&f.message),
+                    self.cell(&format!("{} {}", f.rule_id, f.rule_name)),
+                    self.cell(&f.region),
+                    self.cell(&f.resource),
+                    self.cell(&f.message),
                 ];
                 if let Some(state) = report.baseline_state(f) {
                     row.insert(0, self.bold_if(state == BaselineState::New, state.as_str()));
@@ -114,10 +130,10 @@ impl Reporter for TableReporter {
                 };
                 table.add_row(vec![
                     self.severity(f.severity),
-                    Cell::new(format!("{} {}", f.rule_id, f.rule_name)),
-                    Cell::new(&f.account_id),
-                    Cell::new(&f.resource),
-                    Cell::new(reason),
+                    self.cell(&format!("{} {}", f.rule_id, f.rule_name)),
+                    self.cell(&f.account_id),
+                    self.cell(&f.resource),
+                    self.cell(&reason),
                 ]);
             }
             writeln!(out, "{table}\n")?;
@@ -132,11 +148,11 @@ impl Reporter for TableReporter {
                 ),
                 NoteKind::Stale => "matched no finding: remove it, or fix its match".to_string(),
             };
-            writeln!(
-                out,
+            let warning = format!(
                 "Warning: suppression of {} at config line {} ({:?}) {what}.",
                 note.rule, note.line, note.reason
-            )?;
+            );
+            writeln!(out, "{}", text(&warning))?;
         }
         if !report.notes.is_empty() {
             writeln!(out)?;
@@ -146,7 +162,7 @@ impl Reporter for TableReporter {
             .accounts
             .iter()
             .filter(|a| a.role == UNASSIGNED)
-            .map(|a| format!("{} ({})", a.name, a.id))
+            .map(|a| format!("{} ({})", text(&a.name), text(&a.id)))
             .collect();
         if !unassigned.is_empty() {
             writeln!(
@@ -179,14 +195,21 @@ impl Reporter for TableReporter {
                     None => g.error.to_string(),
                 };
                 table.add_row(vec![
-                    Cell::new(&g.account_id),
-                    Cell::new(&g.region),
-                    Cell::new(&g.service),
-                    Cell::new(error),
-                    Cell::new(rules),
+                    self.cell(&g.account_id),
+                    self.cell(&g.region),
+                    self.cell(&g.service),
+                    self.cell(&error),
+                    self.cell(&rules),
                 ]);
             }
             writeln!(out, "{table}\n")?;
+        }
+
+        if e.accounts.is_empty() {
+            writeln!(
+                out,
+                "No account to audit: the snapshot holds none, so nothing was checked.\n"
+            )?;
         }
 
         let counts: Vec<String> = report
@@ -218,7 +241,7 @@ impl Reporter for TableReporter {
             plural(e.checks, "check"),
         )?;
         if let Some(baseline) = report.baseline {
-            writeln!(out, "{}", baseline.summary())?;
+            writeln!(out, "{}", text(&baseline.summary()))?;
         }
         if let Some(verdict) = report.verdict() {
             writeln!(out, "{verdict}")?;

@@ -47,6 +47,11 @@ pub enum ErrorClass {
     Unreachable,
     /// No coverage entry: the service was not collected at all.
     NotCollected,
+    /// Read, but a value rules depend on does not parse (a date, a version):
+    /// treated as not read.
+    InvalidData,
+    /// A rule could not be evaluated here: it failed or exceeded a limit.
+    RuleFailed,
     /// Anything else.
     Other,
 }

@@ -1,10 +1,14 @@
 //! Loading, validating, merging and saving snapshots. Every file is untrusted
-//! input: errors name the file and, for JSON, the line and column.
+//! input: errors name the file and, for JSON, the line and column; sizes are
+//! limited (see [`crate::limits`]), and a loaded snapshot is checked by
+//! [`validate`] before anything sees it.
 
+use super::validate;
 use super::{
     Account, AccountSnapshot, CoverageEntry, CoverageStatus, ErrorClass, Shard, Snapshot,
     GLOBAL_REGION, SCHEMA_VERSION,
 };
+use crate::limits::{read_data_file, too_large, DEFAULT_MAX_INPUT_BYTES, RAISE_HINT, ZSTD_MAGIC};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -43,44 +47,69 @@ pub fn parse_snapshot(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     }
     let mut snapshot: Snapshot = serde_json::from_slice(bytes)
         .map_err(|e| anyhow::anyhow!("{origin}: invalid snapshot: {e}"))?;
+    validate(&mut snapshot, origin)?;
     snapshot.normalize();
     Ok(snapshot)
 }
 
-/// The first bytes of a zstd frame.
-const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
-
-/// Largest decompressed snapshot accepted (untrusted input: no zip bombs).
-const MAX_SNAPSHOT_BYTES: u64 = 4 << 30;
-
-/// Reads one snapshot file, JSON or zstd-compressed JSON (by content, not name).
+/// Reads one snapshot file, JSON or zstd-compressed JSON (by content, not
+/// name), within the default size limit.
 pub fn load_snapshot(path: &Path) -> Result<Snapshot> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("{}: cannot read snapshot", path.display()))?;
-    decode_snapshot(&bytes, &path.display().to_string())
+    let max = DEFAULT_MAX_INPUT_BYTES;
+    let bytes = read_data_file(path, "snapshot", max, RAISE_HINT)?;
+    decode_snapshot(&bytes, &path.display().to_string(), max)
 }
 
-/// The JSON of a file that may be zstd-compressed (recognised by content).
-pub fn decode<'a>(bytes: &'a [u8], origin: &str) -> Result<std::borrow::Cow<'a, [u8]>> {
+/// The JSON of a file that may be zstd-compressed (recognised by content),
+/// at most `max` bytes once decompressed.
+pub fn decode<'a>(bytes: &'a [u8], origin: &str, max: u64) -> Result<std::borrow::Cow<'a, [u8]>> {
     if bytes.starts_with(&ZSTD_MAGIC) {
-        let json = decompress(bytes).with_context(|| format!("{origin}: corrupt zstd snapshot"))?;
-        return Ok(std::borrow::Cow::Owned(json));
+        return Ok(std::borrow::Cow::Owned(decompress(bytes, origin, max)?));
+    }
+    if bytes.len() as u64 > max {
+        return Err(too_large(origin, "snapshot", max, RAISE_HINT));
     }
     Ok(std::borrow::Cow::Borrowed(bytes))
 }
 
 /// Parses a snapshot's bytes, JSON or zstd-compressed JSON (by content, not
-/// name); `origin` (a path or an `s3://` uri) names the source in errors.
-pub fn decode_snapshot(bytes: &[u8], origin: &str) -> Result<Snapshot> {
-    parse_snapshot(&decode(bytes, origin)?, origin)
+/// name), at most `max` bytes decompressed; `origin` (a path or an `s3://`
+/// uri) names the source in errors.
+pub fn decode_snapshot(bytes: &[u8], origin: &str, max: u64) -> Result<Snapshot> {
+    parse_snapshot(&decode(bytes, origin, max)?, origin)
 }
 
-fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+/// Decompresses a zstd stream of at most `max` bytes. The size is counted
+/// first through a small buffer, so a bomb is refused without holding what it
+/// unpacks to; only then is the output allocated, once.
+fn decompress(bytes: &[u8], origin: &str, max: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    let mut out = Vec::new();
-    zstd::stream::read::Decoder::new(bytes)?
-        .take(MAX_SNAPSHOT_BYTES)
-        .read_to_end(&mut out)?;
+    let corrupt = || format!("{origin}: corrupt zstd snapshot");
+    let mut decoder = zstd::stream::read::Decoder::new(bytes).with_context(corrupt)?;
+    let mut buffer = vec![0u8; 128 << 10];
+    let mut size: u64 = 0;
+    loop {
+        let n = decoder.read(&mut buffer).with_context(corrupt)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        if size > max {
+            return Err(too_large(
+                origin,
+                "snapshot",
+                max,
+                " once decompressed (raise it with --max-input-size)",
+            ));
+        }
+    }
+    drop(buffer);
+    let mut out = Vec::with_capacity(size as usize);
+    zstd::stream::read::Decoder::new(bytes)
+        .with_context(corrupt)?
+        .take(size)
+        .read_to_end(&mut out)
+        .with_context(corrupt)?;
     Ok(out)
 }
 

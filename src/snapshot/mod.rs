@@ -31,6 +31,7 @@ mod s3;
 mod secretsmanager;
 mod shard;
 mod ssm;
+mod validate;
 mod wafv2;
 
 pub use acm::*;
@@ -52,6 +53,7 @@ pub use s3::*;
 pub use secretsmanager::*;
 pub use shard::*;
 pub use ssm::*;
+pub use validate::{is_account_id, is_region_name, is_rfc3339, validate};
 pub use wafv2::*;
 
 use serde::{Deserialize, Serialize};

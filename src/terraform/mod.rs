@@ -186,8 +186,12 @@ impl Locations {
         let states = states
             .iter()
             .map(|p| {
-                let bytes = std::fs::read(repo_root.join(p))
-                    .with_context(|| format!("{}: cannot read Terraform state", p.display()))?;
+                let bytes = crate::limits::read_data_file(
+                    &repo_root.join(p),
+                    "Terraform state",
+                    crate::limits::DEFAULT_MAX_INPUT_BYTES,
+                    crate::limits::RAISE_HINT,
+                )?;
                 parse_state(&bytes, &p.display().to_string())
             })
             .collect::<Result<Vec<_>>>()?;

@@ -12,6 +12,7 @@
 //! `.terraform/`) is not edited where it lives: its resources are located on
 //! the `module` call that a person would change.
 
+use crate::limits::{read_file, MAX_TERRAFORM_SOURCE_BYTES};
 use anyhow::{Context, Result};
 use hcl_edit::Span;
 use serde::Deserialize;
@@ -355,11 +356,10 @@ fn is_local_source(source: &str) -> bool {
 
 fn read_manifest(dir: &Path) -> Result<Option<BTreeMap<String, PathBuf>>> {
     let path = dir.join(".terraform/modules/modules.json");
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
-    };
+    if !path.exists() {
+        return Ok(None);
+    }
+    let bytes = read_file(&path, "modules.json", MAX_TERRAFORM_SOURCE_BYTES, "")?;
     let manifest: Manifest = serde_json::from_slice(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: invalid modules.json: {e}", path.display()))?;
     Ok(Some(
@@ -381,8 +381,7 @@ fn scan_dir(dir: &Path, repo_root: &Path, warnings: &mut Vec<String>) -> Result<
     files.sort();
     let mut module = ModuleDir::default();
     for file in files {
-        let text = std::fs::read(&file)
-            .with_context(|| format!("{}: cannot read Terraform file", file.display()))?;
+        let text = read_file(&file, "Terraform file", MAX_TERRAFORM_SOURCE_BYTES, "")?;
         let text = String::from_utf8_lossy(&text);
         let uri = repo_relative_uri(&file.to_string_lossy(), repo_root);
         let found = match scan_blocks(&text) {

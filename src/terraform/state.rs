@@ -325,13 +325,14 @@ pub fn parse_state_keeping(
     })
 }
 
-/// Reads a local state file.
-/// The largest state accepted (untrusted input).
-pub const MAX_STATE_BYTES: u64 = 512 << 20;
-
+/// Reads a local state file, within the default input size limit.
 pub fn load_state(path: &Path) -> Result<State> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("{}: cannot read Terraform state", path.display()))?;
+    let bytes = crate::limits::read_data_file(
+        path,
+        "Terraform state",
+        crate::limits::DEFAULT_MAX_INPUT_BYTES,
+        crate::limits::RAISE_HINT,
+    )?;
     parse_state(&bytes, &path.display().to_string())
 }
 
