@@ -568,6 +568,10 @@ resource "aws_iam_policy" "p" {
     fn invalid_hcl_is_an_error_with_its_line_and_valid_files_around_it_are_kept() {
         let err = scan_blocks("resource \"aws_lb\" \"a\" {\n  name = \"x\"\n").unwrap_err();
         assert_eq!(err.location().line(), 2, "{err}");
+        // The parser bounds nesting: a hostile file is an error, not a stack overflow.
+        let deep = format!("{}{}", "a {\n".repeat(100_000), "}\n".repeat(100_000));
+        let err = scan_blocks(&deep).unwrap_err();
+        assert!(err.message().contains("nesting depth"), "{err}");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.tf"), "resource \"aws_lb\" \"a\" {\n").unwrap();
         std::fs::write(
