@@ -4,11 +4,12 @@
 use crate::aws::AwsOptions;
 use crate::collect::{policy, Accounts, CallLog, CollectOptions, Regions};
 use crate::config::{is_account_id, is_iam_name, is_region, Config};
-use crate::drift::terraform::{compute as compute_drift, keep_attribute};
+use crate::drift::imports::import_files;
+use crate::drift::terraform::{compute as compute_drift, keep_attribute, Drift};
 use crate::drift::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{
-    suppress, Catalogue, CompiledRules, Evaluation, Severity, StateError, Suppressed,
+    suppress, Catalogue, CompiledRules, Evaluation, Finding, Severity, StateError, Suppressed,
 };
 use crate::limits::{is_too_large, parse_size};
 use crate::report::escape::error_line;
@@ -24,7 +25,7 @@ use crate::terraform::{expand_state_glob, Locations, Sources, State};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -261,6 +262,11 @@ pub struct ReportArgs {
     /// cannot be read is reported and its drift not evaluated
     #[arg(long, value_name = "FILE|GLOB|S3-URI")]
     pub tfstate: Vec<String>,
+    /// Write Terraform 1.5+ `import` blocks for the unmanaged resources (TFD001 findings)
+    /// to DIR, one file per account (`import-<account id>.tf`), ready for
+    /// `terraform plan -generate-config-out=generated.tf` (needs --tfstate)
+    #[arg(long, value_name = "DIR", requires = "tfstate")]
+    pub import_blocks: Option<PathBuf>,
     /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
     /// [default: archaudit/<organization id>/]
     #[arg(long, value_name = "NAME")]
@@ -545,6 +551,8 @@ struct Run {
     suppressed: Vec<Suppressed>,
     notes: Vec<SuppressionNote>,
     snapshot: Option<Snapshot>,
+    /// Drift from the `--tfstate` states, when given.
+    drift: Option<Drift>,
 }
 
 impl Run {
@@ -556,9 +564,10 @@ impl Run {
         terraform: Option<&Terraform>,
     ) -> Result<Run> {
         let roles = config.assign_roles(&snapshot);
-        let drift = terraform
-            .map(|t| compute_drift(&snapshot, &t.states, t.errors.clone(), &config.drift).input());
-        let mut evaluation = compiled.evaluate_with(&snapshot, &roles, drift.as_ref())?;
+        let drift =
+            terraform.map(|t| compute_drift(&snapshot, &t.states, t.errors.clone(), &config.drift));
+        let input = drift.as_ref().map(Drift::input);
+        let mut evaluation = compiled.evaluate_with(&snapshot, &roles, input.as_ref())?;
         let today = jiff::Zoned::now().date();
         let outcome = suppress::apply(
             std::mem::take(&mut evaluation.findings),
@@ -572,6 +581,7 @@ impl Run {
             suppressed: outcome.suppressed,
             notes: outcome.notes,
             snapshot: Some(snapshot),
+            drift,
         })
     }
 
@@ -600,6 +610,7 @@ impl Run {
                 suppressed: run.suppressed,
                 notes: Vec::new(),
                 snapshot: None,
+                drift: None,
             }),
         }
     }
@@ -666,7 +677,36 @@ fn report(
     write_report(args.output.as_deref(), aws, encryption, |out| {
         reporter.emit(out, &report)
     })?;
+    if let (Some(dir), Some(drift)) = (&args.import_blocks, &run.drift) {
+        write_import_blocks(dir, drift, &run.evaluation.findings)?;
+    }
     Ok(exit_code(&report, args.strict))
+}
+
+/// `--import-blocks DIR`: one file of `import` blocks per account.
+fn write_import_blocks(dir: &Path, drift: &Drift, findings: &[Finding]) -> Result<()> {
+    let files = import_files(drift, findings);
+    if files.is_empty() {
+        eprintln!(
+            "warning: no import blocks written to {}: a Terraform state could not be read, so \
+             unmanaged resources are not known",
+            dir.display()
+        );
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    for file in &files {
+        let path = dir.join(&file.file_name);
+        std::fs::write(&path, &file.text)
+            .with_context(|| format!("{}: cannot write import blocks", path.display()))?;
+    }
+    let blocks: usize = files.iter().map(|f| f.blocks).sum();
+    eprintln!(
+        "{blocks} import block(s) for {} account(s) written to {}",
+        files.len(),
+        dir.display()
+    );
+    Ok(())
 }
 
 fn exit_code(report: &Report, strict: bool) -> ExitCode {
@@ -927,6 +967,9 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
         eprintln!("warning: {}", error_line(&warning));
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
+    for w in sources.warnings() {
+        eprintln!("warning: {w}");
+    }
     let locations = Locations::new(&states, &sources);
     for state in locations.unresolved_states() {
         eprintln!(

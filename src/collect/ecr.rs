@@ -1,9 +1,9 @@
 //! ECR: repositories (DescribeRepositories gives scan-on-push, mutability and
-//! encryption), their lifecycle and repository policies, and the region's
-//! registry scanning configuration.
+//! encryption), their lifecycle and repository policies and tags, and the
+//! region's registry scanning configuration.
 
 use super::policy::Operation;
-use super::{call, client, for_each_concurrent, Scope};
+use super::{call, client, for_each_concurrent, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Ecr, Registry, RegistryScanningRule, Repository};
 
@@ -13,6 +13,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     Operation::new("ECR", "DescribeRepositories", "ecr:DescribeRepositories"),
     Operation::new("ECR", "GetLifecyclePolicy", "ecr:GetLifecyclePolicy"),
     Operation::new("ECR", "GetRepositoryPolicy", "ecr:GetRepositoryPolicy"),
+    Operation::new("ECR", "ListTagsForResource", "ecr:ListTagsForResource"),
     Operation::new(
         "ECR",
         "GetRegistryScanningConfiguration",
@@ -57,9 +58,16 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
                 Err(e) if error_code(&e) == Some("RepositoryPolicyNotFoundException") => None,
                 Err(e) => return Err(call(e)),
             };
+            let arn = r.repository_arn().unwrap_or_default().to_string();
+            let tags = ecr
+                .list_tags_for_resource()
+                .resource_arn(&arn)
+                .send()
+                .await
+                .map_err(call)?;
             let encryption = r.encryption_configuration();
             Ok(Repository {
-                arn: r.repository_arn().unwrap_or_default().to_string(),
+                arn,
                 region: scope.region.clone(),
                 uri: r.repository_uri().unwrap_or_default().to_string(),
                 image_tag_mutability: r
@@ -75,7 +83,7 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
                 kms_key: encryption.and_then(|e| e.kms_key()).map(str::to_string),
                 has_lifecycle_policy,
                 policy,
-                tags: Default::default(),
+                tags: tags_from(tags.tags(), |t| (Some(t.key()), Some(t.value()))),
                 name,
             })
         }

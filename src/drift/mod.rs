@@ -4,6 +4,7 @@
 //! the given states).
 
 pub mod findings;
+pub mod imports;
 pub mod resources;
 pub mod terraform;
 

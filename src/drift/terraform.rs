@@ -63,6 +63,48 @@ const MODELLED: &[(&str, &str)] = &[
     ("aws_wafv2_web_acl", "wafv2"),
 ];
 
+/// What `terraform import` (and an `import` block's `id`) takes for each
+/// modelled type: the provider documentation's "Import" section of each
+/// resource. Every type TFD001 can report has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImportId {
+    Arn,
+    /// A field of the live resource (a JSON pointer into it).
+    Field(&'static str),
+    /// `CLUSTER:NODE_GROUP`.
+    NodeGroup,
+    /// `ID/NAME/SCOPE`.
+    WebAcl,
+}
+
+const IMPORT_IDS: &[(&str, ImportId)] = &[
+    ("aws_acm_certificate", ImportId::Arn),
+    ("aws_cloudwatch_log_group", ImportId::Field("/name")),
+    ("aws_db_instance", ImportId::Field("/id")),
+    ("aws_dynamodb_table", ImportId::Field("/name")),
+    ("aws_ec2_client_vpn_endpoint", ImportId::Field("/id")),
+    ("aws_ecr_repository", ImportId::Field("/name")),
+    ("aws_efs_file_system", ImportId::Field("/id")),
+    ("aws_eks_cluster", ImportId::Field("/name")),
+    ("aws_eks_node_group", ImportId::NodeGroup),
+    ("aws_flow_log", ImportId::Field("/id")),
+    ("aws_iam_openid_connect_provider", ImportId::Arn),
+    ("aws_iam_role", ImportId::Field("/name")),
+    ("aws_iam_server_certificate", ImportId::Field("/name")),
+    ("aws_iam_user", ImportId::Field("/name")),
+    ("aws_launch_template", ImportId::Field("/id")),
+    ("aws_lb", ImportId::Arn),
+    ("aws_lb_listener", ImportId::Arn),
+    ("aws_opensearch_domain", ImportId::Field("/name")),
+    ("aws_rds_cluster", ImportId::Field("/id")),
+    ("aws_s3_bucket", ImportId::Field("/name")),
+    ("aws_secretsmanager_secret", ImportId::Arn),
+    ("aws_ssm_parameter", ImportId::Field("/name")),
+    ("aws_subnet", ImportId::Field("/id")),
+    ("aws_vpc", ImportId::Field("/id")),
+    ("aws_wafv2_web_acl", ImportId::WebAcl),
+];
+
 /// How a live value is put in the state's terms before comparing.
 #[derive(Debug, Clone, Copy)]
 enum Norm {
@@ -116,10 +158,21 @@ pub struct Compared {
     pub state: &'static str,
     pub live: &'static str,
     norm: Norm,
+    /// Compared only where the holder's state attribute (first) has one of
+    /// these values: a listener's TLS policy only on a TLS listener.
+    only_when: Option<(&'static str, &'static [&'static str])>,
 }
 
 const fn c(kind: &'static str, state: &'static str, live: &'static str, norm: Norm) -> Compared {
     held(kind, Holder::Itself, state, live, norm)
+}
+
+/// A row compared only where the state's `attribute` is one of `values`.
+const fn when(row: Compared, attribute: &'static str, values: &'static [&'static str]) -> Compared {
+    Compared {
+        only_when: Some((attribute, values)),
+        ..row
+    }
 }
 
 const fn held(
@@ -135,6 +188,7 @@ const fn held(
         state,
         live,
         norm,
+        only_when: None,
     }
 }
 
@@ -179,7 +233,13 @@ pub const COMPARED: &[Compared] = &[
     ),
     c("aws_lb_listener", "port", "/port", Norm::Plain),
     c("aws_lb_listener", "protocol", "/protocol", Norm::Plain),
-    c("aws_lb_listener", "ssl_policy", "/ssl_policy", Norm::Plain),
+    // AWS gives a policy to TLS listeners only (moto to every one, and the
+    // provider writes that into the state).
+    when(
+        c("aws_lb_listener", "ssl_policy", "/ssl_policy", Norm::Plain),
+        "protocol",
+        &["HTTPS", "TLS"],
+    ),
     c(
         "aws_lb_listener",
         "certificate_arn",
@@ -382,6 +442,17 @@ impl Compared {
         state_value(value, self)
     }
 
+    /// Whether the attribute is compared for a state instance of its holder
+    /// with these attributes (see `only_when`).
+    pub fn applies(&self, attributes: &Value) -> bool {
+        self.only_when.is_none_or(|(attribute, values)| {
+            attributes
+                .get(attribute)
+                .and_then(Value::as_str)
+                .is_some_and(|v| values.contains(&v))
+        })
+    }
+
     /// A value of the attribute's path in a state instance's attributes.
     pub fn in_attributes<'v>(&self, attributes: &'v Value) -> Option<&'v Value> {
         let pointer: String = self.state.split('.').map(|p| format!("/{p}")).collect();
@@ -436,12 +507,17 @@ pub fn keep_attribute(kind: &str, name: &str) -> bool {
     match modelled(kind) {
         Some(kind) => {
             TAG_ATTRIBUTES.contains(&name)
-                || COMPARED
-                    .iter()
-                    .any(|c| c.kind == kind && c.holder == Holder::Itself && top(c.state))
+                || COMPARED.iter().any(|c| {
+                    c.kind == kind
+                        && c.holder == Holder::Itself
+                        && (top(c.state) || c.only_when.is_some_and(|(a, _)| a == name))
+                })
         }
         None => COMPARED.iter().any(|c| match c.holder {
-            Holder::Sibling { kind: k, link } => k == kind && (top(c.state) || link == name),
+            Holder::Sibling { kind: k, link } => {
+                k == kind
+                    && (top(c.state) || link == name || c.only_when.is_some_and(|(a, _)| a == name))
+            }
             Holder::Itself => false,
         }),
     }
@@ -825,6 +901,27 @@ fn builtin_reason(l: &Live, default_vpcs: &BTreeSet<&str>) -> Option<String> {
     })
 }
 
+/// The id `terraform import` takes for a live resource; empty when the
+/// snapshot lacks a part of it.
+fn import_id(l: &Live) -> String {
+    let field = |pointer: &str| l.value.pointer(pointer).and_then(Value::as_str);
+    let kind = IMPORT_IDS
+        .iter()
+        .find(|(k, _)| *k == l.kind)
+        .map(|(_, i)| *i);
+    match kind {
+        Some(ImportId::Arn) => l.arn.to_string(),
+        Some(ImportId::Field(pointer)) => field(pointer).unwrap_or_default().to_string(),
+        // archaudit names a node group `CLUSTER/NAME`; neither part holds a `/`.
+        Some(ImportId::NodeGroup) => l.name.replacen('/', ":", 1),
+        Some(ImportId::WebAcl) => match (field("/id"), field("/name"), field("/scope")) {
+            (Some(id), Some(name), Some(scope)) => format!("{id}/{name}/{scope}"),
+            _ => String::new(),
+        },
+        None => String::new(),
+    }
+}
+
 impl DriftIgnore {
     /// Whether the entry covers a resource (tags: `None` when not live).
     pub fn matches(&self, kind: &str, arn: &str, tags: Option<&Tags>) -> bool {
@@ -851,6 +948,9 @@ pub struct Unmanaged {
     #[serde(rename = "type")]
     pub kind: String,
     pub name: String,
+    /// What an `import` block's `id` takes for it (see `--import-blocks`).
+    #[serde(skip)]
+    pub import_id: String,
 }
 
 /// A state's resource that is not live.
@@ -1143,6 +1243,12 @@ fn changes(holders: &Holders, entry: &Entry, live: &Live, settings: &DriftSettin
         };
         let mut path = c.state.split('.');
         let top = path.next().unwrap_or_default();
+        if let Some((name, values)) = c.only_when {
+            let value = holder.attributes.get(name).and_then(|a| a.value.as_str());
+            if !value.is_some_and(|v| values.contains(&v)) {
+                continue;
+            }
+        }
         let Some(attribute) = holder.attributes.get(top) else {
             continue; // not in this state (another provider version): not compared
         };
@@ -1294,6 +1400,7 @@ pub fn compute(
                         region: l.region.clone(),
                         kind: l.kind.to_string(),
                         name: l.name.clone(),
+                        import_id: import_id(l),
                     });
                 }
                 continue;
@@ -1599,6 +1706,107 @@ mod tests {
             drift_of(&untagged, &bucket_live(&tags, value), &settings),
             vec![]
         );
+    }
+
+    #[test]
+    fn every_type_tfd001_reports_has_an_import_id() {
+        for (kind, _) in MODELLED {
+            assert!(
+                IMPORT_IDS.iter().any(|(k, _)| k == kind),
+                "{kind}: no import id"
+            );
+        }
+        let tags = Tags::new();
+        let of = |kind: &'static str, arn: &'static str, name: &str, value: Value| {
+            import_id(&Live {
+                kind,
+                arn,
+                region: "eu-central-1".into(),
+                name: name.into(),
+                idents: vec![],
+                tags: &tags,
+                own_tags: true,
+                value,
+            })
+        };
+        let acl = "arn:aws:wafv2:eu-central-1:1:regional/webacl/ExternalACL/2b7c1e44";
+        assert_eq!(
+            of(
+                "aws_wafv2_web_acl",
+                acl,
+                "ExternalACL",
+                serde_json::json!({"id": "2b7c1e44", "name": "ExternalACL", "scope": "REGIONAL"})
+            ),
+            "2b7c1e44/ExternalACL/REGIONAL"
+        );
+        assert_eq!(
+            of(
+                "aws_eks_node_group",
+                "arn:aws:eks:eu-central-1:1:nodegroup/krci/system/4c1",
+                "krci/system",
+                serde_json::json!({"name": "system"})
+            ),
+            "krci:system"
+        );
+        let template = "arn:aws:ec2:eu-central-1:1:launch-template/lt-042a88ebd467a9615";
+        assert_eq!(
+            of(
+                "aws_launch_template",
+                template,
+                "runner",
+                serde_json::json!({"id": "lt-042a88ebd467a9615", "name": "runner"})
+            ),
+            "lt-042a88ebd467a9615"
+        );
+        let lb = "arn:aws:elasticloadbalancing:eu-central-1:1:loadbalancer/app/a/1";
+        assert_eq!(of("aws_lb", lb, "a", serde_json::json!({})), lb);
+        assert_eq!(
+            of(
+                "aws_ssm_parameter",
+                "arn:aws:ssm:eu-central-1:1:parameter/a/b",
+                "/a/b",
+                serde_json::json!({"name": "/a/b"})
+            ),
+            "/a/b"
+        );
+    }
+
+    #[test]
+    fn a_listener_policy_is_compared_on_tls_listeners_only() {
+        let state = parsed(
+            r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_lb_listener", "name": "http",
+              "instances": [{"attributes": {"arn": "arn:aws:elasticloadbalancing:eu-central-1:1:listener/app/a/1/2",
+                "port": 80, "protocol": "HTTP", "ssl_policy": "ELBSecurityPolicy-2016-08"}}]}]}"#,
+        );
+        let tags = Tags::new();
+        let live = |protocol: &str| Live {
+            kind: "aws_lb_listener",
+            arn: "arn:aws:elasticloadbalancing:eu-central-1:1:listener/app/a/1/2",
+            region: "eu-central-1".into(),
+            name: "a :80".into(),
+            idents: vec![],
+            tags: &tags,
+            own_tags: false,
+            value: serde_json::json!({"port": 80, "protocol": protocol}),
+        };
+        let http = entries(std::slice::from_ref(&state), &HashMap::new());
+        let settings = DriftSettings::default();
+        // The policy an endpoint put on an HTTP listener is not compared.
+        let found = changes(&Holders::new(&http), &http[0], &live("HTTP"), &settings);
+        assert_eq!(found, vec![]);
+        let https = parsed(
+            &r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_lb_listener", "name": "http",
+              "instances": [{"attributes": {"arn": "arn:aws:elasticloadbalancing:eu-central-1:1:listener/app/a/1/2",
+                "port": 80, "protocol": "HTTP", "ssl_policy": "ELBSecurityPolicy-2016-08"}}]}]}"#
+                .replace("\"HTTP\"", "\"HTTPS\""),
+        );
+        let tls = entries(std::slice::from_ref(&https), &HashMap::new());
+        let attributes: Vec<String> =
+            changes(&Holders::new(&tls), &tls[0], &live("HTTPS"), &settings)
+                .into_iter()
+                .map(|c| c.attribute)
+                .collect();
+        assert_eq!(attributes, vec!["ssl_policy"]);
     }
 
     #[test]
