@@ -353,6 +353,11 @@ pub struct Evaluation {
     pub checks: usize,
     /// Of those, pairs not evaluated in at least one region.
     pub checks_not_evaluated: usize,
+    /// The rules evaluated (at least in part) in each account, by account id.
+    /// `None` for a run read back from a JSON report, which does not record
+    /// them: a report then cannot tell a pass from a rule that did not run.
+    #[serde(skip)]
+    pub evaluated: Option<BTreeMap<String, BTreeSet<String>>>,
 }
 
 /// The org-wide view every rule sees as `input.org`.
@@ -592,6 +597,7 @@ impl CompiledRules {
         let mut findings = Vec::new();
         let mut gaps = Vec::new();
         let mut rules_run = BTreeSet::new();
+        let mut evaluated = BTreeMap::new();
         let (mut checks, mut checks_not_evaluated) = (0, 0);
         for (account, mut result) in snapshot.accounts.iter().zip(results) {
             for (rule, failure) in &timed_out {
@@ -601,7 +607,8 @@ impl CompiledRules {
                 }
             }
             findings.extend(result.findings);
-            rules_run.extend(result.rules_evaluated);
+            rules_run.extend(result.rules_evaluated.iter().cloned());
+            evaluated.insert(account.account.id.clone(), result.rules_evaluated);
             checks += result.checks;
             checks_not_evaluated += result.not_evaluated.len();
             for ((region, service), (error, message, rules)) in result.gaps {
@@ -652,6 +659,7 @@ impl CompiledRules {
             resources: snapshot.resource_count(),
             checks,
             checks_not_evaluated,
+            evaluated: Some(evaluated),
         })
     }
 
