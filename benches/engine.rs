@@ -34,8 +34,8 @@ fn account(index: usize, resources: usize) -> AccountSnapshot {
         regions: vec![REGION.to_string()],
         ..AccountSnapshot::default()
     };
-    for (service, global) in SERVICES {
-        let region = if *global { GLOBAL_REGION } else { REGION };
+    for (service, global) in coverage_keys() {
+        let region = if global { GLOBAL_REGION } else { REGION };
         a.coverage.push(CoverageEntry::ok(region, service));
     }
     // Ten resources per unit.

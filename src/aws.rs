@@ -22,7 +22,7 @@ pub struct AwsOptions {
     /// is honoured by the SDK itself.
     pub endpoint_url: Option<String>,
     /// The role assumed in every account but the caller's own.
-    pub role_name: String,
+    pub assumed_role: String,
     pub external_id: Option<String>,
     /// Attempts per call, with adaptive (client-side rate limited) retry.
     pub max_attempts: u32,
@@ -34,7 +34,7 @@ impl Default for AwsOptions {
     fn default() -> Self {
         AwsOptions {
             endpoint_url: None,
-            role_name: "OrganizationAccountAccessRole".to_string(),
+            assumed_role: "OrganizationAccountAccessRole".to_string(),
             external_id: None,
             max_attempts: 8,
             call_timeout: Duration::from_secs(60),
@@ -70,14 +70,14 @@ pub async fn base_config(opts: &AwsOptions) -> SdkConfig {
 }
 
 /// The configuration for another account: `base` with credentials from
-/// assuming `arn:<partition>:iam::<account>:role/<role_name>`.
+/// assuming `arn:<partition>:iam::<account>:role/<assumed_role>`.
 pub async fn assume_role_config(
     base: &SdkConfig,
     partition: &str,
     account: &str,
     opts: &AwsOptions,
 ) -> SdkConfig {
-    let role_arn = format!("arn:{partition}:iam::{account}:role/{}", opts.role_name);
+    let role_arn = format!("arn:{partition}:iam::{account}:role/{}", opts.assumed_role);
     let mut builder = AssumeRoleProvider::builder(role_arn)
         .session_name("archaudit")
         .configure(base);

@@ -48,7 +48,7 @@ fn unknown_rule_ids_and_areas_are_errors_with_suggestions() {
         let mut config = Config::parse(text, "archaudit.toml").unwrap();
         config.path = Some("archaudit.toml".into());
         let mut catalogue = Catalogue::builtin().unwrap();
-        let msg = format!("{:#}", config.apply_to_catalogue(&mut catalogue).unwrap_err());
+        let msg = format!("{:#}", catalogue.configure(&config).unwrap_err());
         assert!(msg.starts_with(expected), "{msg:?} should start with {expected:?}");
     }
 }
@@ -61,7 +61,7 @@ fn rule_selection_and_severity_overrides() {
     )
     .unwrap();
     let mut catalogue = Catalogue::builtin().unwrap();
-    config.apply_to_catalogue(&mut catalogue).unwrap();
+    catalogue.configure(&config).unwrap();
     let ids: Vec<&str> = catalogue.rules.iter().map(|r| r.id.as_str()).collect();
     let all = Catalogue::builtin().unwrap();
     let mut expected: Vec<&str> = all

@@ -3,27 +3,19 @@
 //! SAN list, expiry, renewal eligibility, what uses it) and tags
 //! (ListTagsForCertificate). A certificate deleted between the calls is left out.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, rfc3339, tags_from, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{client, each_found, every, found, rfc3339, tags_from, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Acm, Certificate};
 use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
 use aws_sdk_acm::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("ACM", "ListCertificates", "acm:ListCertificates"),
-    Operation::new("ACM", "DescribeCertificate", "acm:DescribeCertificate"),
-    Operation::new(
-        "ACM",
-        "ListTagsForCertificate",
-        "acm:ListTagsForCertificate",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("ACM", "acm": ListCertificates, DescribeCertificate, ListTagsForCertificate);
 
 /// The error code of a certificate that no longer exists.
-const NOT_FOUND: &str = "ResourceNotFoundException";
+const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Acm, CallError> {
     let acm = client!(aws_sdk_acm, scope);
@@ -31,38 +23,35 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Acm, CallError> {
 }
 
 async fn read(acm: &Client, scope: &Scope) -> Result<Acm, CallError> {
-    let summaries = acm
-        .list_certificates()
-        .set_certificate_statuses(Some(
-            CertificateStatus::values()
-                .iter()
-                .map(|s| CertificateStatus::from(*s))
-                .collect(),
-        ))
-        .includes(
-            Filters::builder()
-                .set_key_types(Some(
-                    KeyAlgorithm::values()
-                        .iter()
-                        .map(|k| KeyAlgorithm::from(*k))
-                        .collect(),
-                ))
-                .build(),
-        )
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let summaries = every(
+        acm.list_certificates()
+            .set_certificate_statuses(Some(
+                CertificateStatus::values()
+                    .iter()
+                    .map(|s| CertificateStatus::from(*s))
+                    .collect(),
+            ))
+            .includes(
+                Filters::builder()
+                    .set_key_types(Some(
+                        KeyAlgorithm::values()
+                            .iter()
+                            .map(|k| KeyAlgorithm::from(*k))
+                            .collect(),
+                    ))
+                    .build(),
+            )
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
     let arns: Vec<String> = summaries
         .iter()
         .filter_map(|s| s.certificate_arn().map(str::to_string))
         .collect();
-    let certificates = for_each_concurrent(arns, |arn| certificate(acm, scope, arn)).await?;
-    Ok(Acm {
-        certificates: certificates.into_iter().flatten().collect(),
-    })
+    let certificates = each_found(arns, |arn| certificate(acm, scope, arn)).await?;
+    Ok(Acm { certificates })
 }
 
 /// `None` when the certificate no longer exists.
@@ -71,29 +60,27 @@ async fn certificate(
     scope: &Scope,
     arn: String,
 ) -> Result<Option<Certificate>, CallError> {
-    let described = match acm
-        .describe_certificate()
-        .certificate_arn(&arn)
-        .send()
-        .await
-    {
-        Ok(out) => out,
-        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-        Err(e) => return Err(call(e)),
-    };
-    let Some(c) = described.certificate() else {
+    let described = found(
+        acm.describe_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await,
+        NOT_FOUND,
+    )?;
+    let Some(c) = described.as_ref().and_then(|d| d.certificate()) else {
         return Ok(None);
     };
-    let tags = match acm
-        .list_tags_for_certificate()
-        .certificate_arn(&arn)
-        .send()
-        .await
-    {
-        Ok(out) => tags_from(out.tags(), |t| (Some(t.key()), t.value())),
-        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-        Err(e) => return Err(call(e)),
+    let Some(tagged) = found(
+        acm.list_tags_for_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await,
+        NOT_FOUND,
+    )?
+    else {
+        return Ok(None);
     };
+    let tags = tags_from(tagged.tags(), |t| (Some(t.key()), t.value()));
     Ok(Some(Certificate {
         region: scope.region.clone(),
         domain_name: c.domain_name().unwrap_or_default().to_string(),

@@ -4,53 +4,44 @@
 //! customer managed key" from "not in the summary". A workspace deleted meanwhile
 //! is left out.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{client, each_found, every, found, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Amp, PrometheusWorkspace, Tags};
 use aws_sdk_amp::types::WorkspaceSummary;
 use aws_sdk_amp::Client;
 use std::collections::HashMap;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("amp", "ListWorkspaces", "aps:ListWorkspaces"),
-    Operation::new("amp", "DescribeWorkspace", "aps:DescribeWorkspace"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("amp", "aps": ListWorkspaces, DescribeWorkspace);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Amp, CallError> {
     read(&client!(aws_sdk_amp, scope), scope).await
 }
 
 async fn read(amp: &Client, scope: &Scope) -> Result<Amp, CallError> {
-    let summaries: Vec<WorkspaceSummary> = amp
-        .list_workspaces()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let summaries: Vec<WorkspaceSummary> =
+        every(amp.list_workspaces().into_paginator().items().send()).await?;
 
-    let workspaces = for_each_concurrent(summaries, |w| async move {
+    let workspaces = each_found(summaries, |w| async move {
         let kms_key_arn = match w.kms_key_arn() {
             Some(key) => Some(key.to_string()),
-            None => match amp
-                .describe_workspace()
-                .workspace_id(w.workspace_id())
-                .send()
-                .await
-            {
-                Ok(out) => out
-                    .workspace()
+            None => {
+                let Some(out) = found(
+                    amp.describe_workspace()
+                        .workspace_id(w.workspace_id())
+                        .send()
+                        .await,
+                    &["ResourceNotFoundException"],
+                )?
+                else {
+                    return Ok(None);
+                };
+                out.workspace()
                     .and_then(|d| d.kms_key_arn())
-                    .map(str::to_string),
-                Err(e) if error_code(&e) == Some("ResourceNotFoundException") => return Ok(None),
-                Err(e) => return Err(call(e)),
-            },
+                    .map(str::to_string)
+            }
         };
         Ok(Some(PrometheusWorkspace {
             arn: w.arn().to_string(),
@@ -66,9 +57,7 @@ async fn read(amp: &Client, scope: &Scope) -> Result<Amp, CallError> {
         }))
     })
     .await?;
-    Ok(Amp {
-        workspaces: workspaces.into_iter().flatten().collect(),
-    })
+    Ok(Amp { workspaces })
 }
 
 fn tags(tags: Option<&HashMap<String, String>>) -> Tags {

@@ -3,29 +3,21 @@
 //! (DescribeContinuousBackups) and tags (ListTagsOfResource). A table deleted
 //! between the calls is left out.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{client, each_found, every, found, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{AttributeDefinition, Dynamodb, KeySchemaElement, Table, Tags};
 use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus};
 use aws_sdk_dynamodb::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("DynamoDB", "ListTables", "dynamodb:ListTables"),
-    Operation::new("DynamoDB", "DescribeTable", "dynamodb:DescribeTable"),
-    Operation::new(
-        "DynamoDB",
-        "DescribeContinuousBackups",
-        "dynamodb:DescribeContinuousBackups",
-    ),
-    Operation::new(
-        "DynamoDB",
-        "ListTagsOfResource",
-        "dynamodb:ListTagsOfResource",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "DynamoDB", "dynamodb":
+    ListTables, DescribeTable, DescribeContinuousBackups, ListTagsOfResource,
+);
+
+/// The code DynamoDB answers for a table that does not exist (any more).
+const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Dynamodb, CallError> {
     let dynamodb = client!(aws_sdk_dynamodb, scope);
@@ -33,28 +25,18 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Dynamodb, CallError> {
 }
 
 async fn read(dynamodb: &Client, scope: &Scope) -> Result<Dynamodb, CallError> {
-    let names = dynamodb
-        .list_tables()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
-    let tables = for_each_concurrent(names, |name| table(dynamodb, scope, name)).await?;
-    Ok(Dynamodb {
-        tables: tables.into_iter().flatten().collect(),
-    })
+    let names = every(dynamodb.list_tables().into_paginator().items().send()).await?;
+    let tables = each_found(names, |name| table(dynamodb, scope, name)).await?;
+    Ok(Dynamodb { tables })
 }
 
 /// `None` when the table no longer exists.
 async fn table(dynamodb: &Client, scope: &Scope, name: String) -> Result<Option<Table>, CallError> {
-    let described = match dynamodb.describe_table().table_name(&name).send().await {
-        Ok(out) => out,
-        Err(e) if error_code(&e) == Some("ResourceNotFoundException") => return Ok(None),
-        Err(e) => return Err(call(e)),
-    };
-    let Some(t) = described.table() else {
+    let described = found(
+        dynamodb.describe_table().table_name(&name).send().await,
+        NOT_FOUND,
+    )?;
+    let Some(t) = described.as_ref().and_then(|d| d.table()) else {
         return Ok(None);
     };
     let arn = t.table_arn().map(str::to_string).unwrap_or_else(|| {
@@ -64,21 +46,22 @@ async fn table(dynamodb: &Client, scope: &Scope, name: String) -> Result<Option<
         )
     });
 
-    let point_in_time_recovery = match dynamodb
-        .describe_continuous_backups()
-        .table_name(&name)
-        .send()
-        .await
-    {
-        Ok(out) => {
-            out.continuous_backups_description()
-                .and_then(|c| c.point_in_time_recovery_description())
-                .and_then(|p| p.point_in_time_recovery_status())
-                == Some(&PointInTimeRecoveryStatus::Enabled)
-        }
-        Err(e) if error_code(&e) == Some("TableNotFoundException") => return Ok(None),
-        Err(e) => return Err(call(e)),
+    let Some(backups) = found(
+        dynamodb
+            .describe_continuous_backups()
+            .table_name(&name)
+            .send()
+            .await,
+        &["TableNotFoundException"],
+    )?
+    else {
+        return Ok(None);
     };
+    let point_in_time_recovery = backups
+        .continuous_backups_description()
+        .and_then(|c| c.point_in_time_recovery_description())
+        .and_then(|p| p.point_in_time_recovery_status())
+        == Some(&PointInTimeRecoveryStatus::Enabled);
 
     let Some(tags) = tags(dynamodb, &arn).await? else {
         return Ok(None);
@@ -142,16 +125,17 @@ async fn tags(dynamodb: &Client, arn: &str) -> Result<Option<Tags>, CallError> {
     let mut tags = Tags::new();
     let mut token: Option<String> = None;
     loop {
-        let out = match dynamodb
-            .list_tags_of_resource()
-            .resource_arn(arn)
-            .set_next_token(token.take())
-            .send()
-            .await
-        {
-            Ok(out) => out,
-            Err(e) if error_code(&e) == Some("ResourceNotFoundException") => return Ok(None),
-            Err(e) => return Err(call(e)),
+        let Some(out) = found(
+            dynamodb
+                .list_tags_of_resource()
+                .resource_arn(arn)
+                .set_next_token(token.take())
+                .send()
+                .await,
+            NOT_FOUND,
+        )?
+        else {
+            return Ok(None);
         };
         tags.extend(
             out.tags()

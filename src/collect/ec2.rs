@@ -7,9 +7,9 @@
 //! DescribeLaunchTemplateVersions (`Versions=$Default`, no template id); only a
 //! template missing from that answer (created meanwhile) is read on its own.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{client, each_found, every, found, tags_from, Read, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{
     BlockDevice, ClientVpnEndpoint, Ec2, FlowLog, Instance, LaunchTemplate, MetadataOptions,
     Subnet, Tags, Vpc,
@@ -18,29 +18,12 @@ use aws_sdk_ec2::types::{self as ec2t, LaunchTemplateVersion};
 use aws_sdk_ec2::Client;
 use std::collections::HashMap;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("EC2", "DescribeVpcs", "ec2:DescribeVpcs"),
-    Operation::new("EC2", "DescribeSubnets", "ec2:DescribeSubnets"),
-    Operation::new("EC2", "DescribeFlowLogs", "ec2:DescribeFlowLogs"),
-    Operation::new("EC2", "DescribeInstances", "ec2:DescribeInstances"),
-    Operation::new(
-        "EC2",
-        "DescribeLaunchTemplates",
-        "ec2:DescribeLaunchTemplates",
-    ),
-    Operation::new(
-        "EC2",
-        "DescribeLaunchTemplateVersions",
-        "ec2:DescribeLaunchTemplateVersions",
-    ),
-    Operation::new(
-        "EC2",
-        "DescribeClientVpnEndpoints",
-        "ec2:DescribeClientVpnEndpoints",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "EC2", "ec2":
+    DescribeVpcs, DescribeSubnets, DescribeFlowLogs, DescribeInstances, DescribeLaunchTemplates,
+    DescribeLaunchTemplateVersions, DescribeClientVpnEndpoints,
+);
 
 /// The tag EC2 puts on instances launched from a launch template.
 const LAUNCH_TEMPLATE_TAG: &str = "aws:ec2launchtemplate:id";
@@ -49,17 +32,20 @@ const LAUNCH_TEMPLATE_TAG: &str = "aws:ec2launchtemplate:id";
 /// at most MaxResults, default 15, without a NextToken).
 const LAUNCH_TEMPLATE_PAGE: i32 = 200;
 
-/// Everything but Client VPN endpoints, which have coverage of their own
+/// The region's EC2 section. Client VPN endpoints are read and covered apart
 /// (`ec2-client-vpn`): an endpoint without that API must not hide the VPCs.
-pub(crate) async fn collect(scope: &Scope) -> Result<Ec2, CallError> {
+pub(crate) async fn collect(scope: &Scope) -> Read<Ec2> {
     let ec2 = client!(aws_sdk_ec2, scope);
-    read(&ec2, scope).await
-}
-
-/// The region's Client VPN endpoints.
-pub(crate) async fn collect_client_vpn(scope: &Scope) -> Result<Vec<ClientVpnEndpoint>, CallError> {
-    let ec2 = client!(aws_sdk_ec2, scope);
-    client_vpn_endpoints(&ec2, scope).await
+    let (main, vpn) = futures::join!(read(&ec2, scope), client_vpn_endpoints(&ec2, scope));
+    let (mut section, main) = match main {
+        Ok(section) => (section, Ok(())),
+        Err(e) => (Ec2::default(), Err(e)),
+    };
+    let vpn = vpn.map(|endpoints| section.client_vpn_endpoints = endpoints);
+    Read {
+        section,
+        parts: vec![("ec2", main), (Ec2::CLIENT_VPN, vpn)],
+    }
 }
 
 async fn read(ec2: &Client, scope: &Scope) -> Result<Ec2, CallError> {
@@ -96,14 +82,7 @@ fn arn(scope: &Scope, owner: Option<&str>, kind: &str, id: &str) -> String {
 }
 
 async fn vpcs(ec2: &Client, scope: &Scope) -> Result<Vec<Vpc>, CallError> {
-    let vpcs = ec2
-        .describe_vpcs()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let vpcs = every(ec2.describe_vpcs().into_paginator().items().send()).await?;
     Ok(vpcs
         .iter()
         .filter_map(|v| {
@@ -121,14 +100,7 @@ async fn vpcs(ec2: &Client, scope: &Scope) -> Result<Vec<Vpc>, CallError> {
 }
 
 async fn subnets(ec2: &Client, scope: &Scope) -> Result<Vec<Subnet>, CallError> {
-    let subnets = ec2
-        .describe_subnets()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let subnets = every(ec2.describe_subnets().into_paginator().items().send()).await?;
     Ok(subnets
         .iter()
         .filter_map(|s| {
@@ -151,14 +123,7 @@ async fn subnets(ec2: &Client, scope: &Scope) -> Result<Vec<Subnet>, CallError> 
 }
 
 async fn flow_logs(ec2: &Client, scope: &Scope) -> Result<Vec<FlowLog>, CallError> {
-    let logs = ec2
-        .describe_flow_logs()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let logs = every(ec2.describe_flow_logs().into_paginator().items().send()).await?;
     Ok(logs
         .iter()
         .filter_map(|f| {
@@ -178,33 +143,31 @@ async fn flow_logs(ec2: &Client, scope: &Scope) -> Result<Vec<FlowLog>, CallErro
 }
 
 async fn launch_templates(ec2: &Client, scope: &Scope) -> Result<Vec<LaunchTemplate>, CallError> {
-    let templates = ec2
-        .describe_launch_templates()
-        .max_results(LAUNCH_TEMPLATE_PAGE)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let templates = every(
+        ec2.describe_launch_templates()
+            .max_results(LAUNCH_TEMPLATE_PAGE)
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
     if templates.is_empty() {
         return Ok(Vec::new());
     }
     // Every template's default version in one paginated call.
-    let mut defaults: HashMap<String, LaunchTemplateVersion> = ec2
-        .describe_launch_template_versions()
-        .versions("$Default")
-        .max_results(LAUNCH_TEMPLATE_PAGE)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?
-        .into_iter()
-        .filter(|v| v.default_version().unwrap_or(true))
-        .filter_map(|v| Some((v.launch_template_id()?.to_string(), v)))
-        .collect();
+    let mut defaults: HashMap<String, LaunchTemplateVersion> = every(
+        ec2.describe_launch_template_versions()
+            .versions("$Default")
+            .max_results(LAUNCH_TEMPLATE_PAGE)
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?
+    .into_iter()
+    .filter(|v| v.default_version().unwrap_or(true))
+    .filter_map(|v| Some((v.launch_template_id()?.to_string(), v)))
+    .collect();
 
     let pending: Vec<_> = templates
         .into_iter()
@@ -214,7 +177,7 @@ async fn launch_templates(ec2: &Client, scope: &Scope) -> Result<Vec<LaunchTempl
         })
         .collect();
 
-    let read = for_each_concurrent(pending, |(t, known)| {
+    each_found(pending, |(t, known)| {
         async move {
             let Some(id) = t.launch_template_id().map(str::to_string) else {
                 return Ok(None);
@@ -231,8 +194,7 @@ async fn launch_templates(ec2: &Client, scope: &Scope) -> Result<Vec<LaunchTempl
             Ok(Some(launch_template(scope, &t, &id, &version)))
         }
     })
-    .await?;
-    Ok(read.into_iter().flatten().collect())
+    .await
 }
 
 /// The default version of one launch template; `None` when it no longer exists.
@@ -240,26 +202,18 @@ async fn default_version(
     ec2: &Client,
     id: &str,
 ) -> Result<Option<LaunchTemplateVersion>, CallError> {
-    match ec2
-        .describe_launch_template_versions()
-        .launch_template_id(id)
-        .versions("$Default")
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.launch_template_versions().first().cloned()),
-        Err(e)
-            if matches!(
-                error_code(&e),
-                Some(
-                    "InvalidLaunchTemplateId.NotFound" | "InvalidLaunchTemplateId.VersionNotFound"
-                )
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(call(e)),
-    }
+    let out = found(
+        ec2.describe_launch_template_versions()
+            .launch_template_id(id)
+            .versions("$Default")
+            .send()
+            .await,
+        &[
+            "InvalidLaunchTemplateId.NotFound",
+            "InvalidLaunchTemplateId.VersionNotFound",
+        ],
+    )?;
+    Ok(out.and_then(|o| o.launch_template_versions().first().cloned()))
 }
 
 fn launch_template(
@@ -312,14 +266,7 @@ fn launch_template(
 }
 
 async fn instances(ec2: &Client, scope: &Scope) -> Result<Vec<Instance>, CallError> {
-    let reservations = ec2
-        .describe_instances()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let reservations = every(ec2.describe_instances().into_paginator().items().send()).await?;
     Ok(reservations
         .iter()
         .flat_map(|r| r.instances())
@@ -368,14 +315,13 @@ async fn client_vpn_endpoints(
     ec2: &Client,
     scope: &Scope,
 ) -> Result<Vec<ClientVpnEndpoint>, CallError> {
-    let endpoints = ec2
-        .describe_client_vpn_endpoints()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let endpoints = every(
+        ec2.describe_client_vpn_endpoints()
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
     Ok(endpoints
         .iter()
         .filter_map(|e| {

@@ -2,62 +2,42 @@
 //! encryption), their lifecycle and repository policies and tags, and the
 //! region's registry scanning configuration.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{call, client, every, for_each_concurrent, found, tags_from, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Ecr, Registry, RegistryScanningRule, Repository};
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("ECR", "DescribeRepositories", "ecr:DescribeRepositories"),
-    Operation::new("ECR", "GetLifecyclePolicy", "ecr:GetLifecyclePolicy"),
-    Operation::new("ECR", "GetRepositoryPolicy", "ecr:GetRepositoryPolicy"),
-    Operation::new("ECR", "ListTagsForResource", "ecr:ListTagsForResource"),
-    Operation::new(
-        "ECR",
-        "GetRegistryScanningConfiguration",
-        "ecr:GetRegistryScanningConfiguration",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "ECR", "ecr":
+    DescribeRepositories, GetLifecyclePolicy, GetRepositoryPolicy, ListTagsForResource,
+    GetRegistryScanningConfiguration,
+);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
     let ecr = client!(aws_sdk_ecr, scope);
-    let repos: Vec<_> = ecr
-        .describe_repositories()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let repos: Vec<_> = every(ecr.describe_repositories().into_paginator().items().send()).await?;
 
     let repositories = for_each_concurrent(repos, |r| {
         let ecr = ecr.clone();
         async move {
             let name = r.repository_name().unwrap_or_default().to_string();
-            let lifecycle = ecr
-                .get_lifecycle_policy()
-                .repository_name(&name)
-                .send()
-                .await;
-            let has_lifecycle_policy = match lifecycle {
-                Ok(_) => true,
-                Err(e) if error_code(&e) == Some("LifecyclePolicyNotFoundException") => false,
-                Err(e) => return Err(call(e)),
-            };
-            let policy = match ecr
-                .get_repository_policy()
-                .repository_name(&name)
-                .send()
-                .await
-            {
-                Ok(out) => out.policy_text().and_then(|t| serde_json::from_str(t).ok()),
-                Err(e) if error_code(&e) == Some("RepositoryPolicyNotFoundException") => None,
-                Err(e) => return Err(call(e)),
-            };
+            let has_lifecycle_policy = found(
+                ecr.get_lifecycle_policy()
+                    .repository_name(&name)
+                    .send()
+                    .await,
+                &["LifecyclePolicyNotFoundException"],
+            )?
+            .is_some();
+            let policy = found(
+                ecr.get_repository_policy()
+                    .repository_name(&name)
+                    .send()
+                    .await,
+                &["RepositoryPolicyNotFoundException"],
+            )?
+            .and_then(|out| serde_json::from_str(out.policy_text()?).ok());
             let arn = r.repository_arn().unwrap_or_default().to_string();
             let tags = ecr
                 .list_tags_for_resource()

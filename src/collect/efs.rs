@@ -5,32 +5,21 @@
 //! so the default is in effect: automatic backups are off (`Some(false)`). A file
 //! system deleted between the calls is left out.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
+use super::policy::{operations_of, Operation};
+use super::{client, each_found, every, every_found, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Efs, FileSystem, MountTarget};
 use aws_sdk_efs::types::{FileSystemDescription, Status};
 use aws_sdk_efs::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new(
-        "EFS",
-        "DescribeFileSystems",
-        "elasticfilesystem:DescribeFileSystems",
-    ),
-    Operation::new(
-        "EFS",
-        "DescribeMountTargets",
-        "elasticfilesystem:DescribeMountTargets",
-    ),
-    Operation::new(
-        "EFS",
-        "DescribeBackupPolicy",
-        "elasticfilesystem:DescribeBackupPolicy",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "EFS", "elasticfilesystem":
+    DescribeFileSystems, DescribeMountTargets, DescribeBackupPolicy,
+);
+
+/// The code EFS answers for a file system deleted since it was listed.
+const GONE: &[&str] = &["FileSystemNotFound"];
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Efs, CallError> {
     let efs = client!(aws_sdk_efs, scope);
@@ -38,18 +27,9 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Efs, CallError> {
 }
 
 async fn read(efs: &Client, scope: &Scope) -> Result<Efs, CallError> {
-    let described = efs
-        .describe_file_systems()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
-    let file_systems = for_each_concurrent(described, |fs| file_system(efs, scope, fs)).await?;
-    Ok(Efs {
-        file_systems: file_systems.into_iter().flatten().collect(),
-    })
+    let described = every(efs.describe_file_systems().into_paginator().items().send()).await?;
+    let file_systems = each_found(described, |fs| file_system(efs, scope, fs)).await?;
+    Ok(Efs { file_systems })
 }
 
 /// `None` when the file system no longer exists.
@@ -59,33 +39,37 @@ async fn file_system(
     fs: FileSystemDescription,
 ) -> Result<Option<FileSystem>, CallError> {
     let id = fs.file_system_id().to_string();
-    let mount_targets = match efs
-        .describe_mount_targets()
-        .file_system_id(&id)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-    {
-        Ok(targets) => targets,
-        Err(e) if error_code(&e) == Some("FileSystemNotFound") => return Ok(None),
-        Err(e) => return Err(call(e)),
+    let Some(mount_targets) = every_found(
+        efs.describe_mount_targets()
+            .file_system_id(&id)
+            .into_paginator()
+            .items()
+            .send(),
+        GONE,
+    )
+    .await?
+    else {
+        return Ok(None);
     };
-    let backup_enabled = match efs
+    let policy = efs
         .describe_backup_policy()
         .file_system_id(&id)
         .send()
-        .await
+        .await;
+    if policy
+        .as_ref()
+        .is_err_and(|e| error_code(e).is_some_and(|c| GONE.contains(&c)))
     {
-        Ok(out) => out.backup_policy().and_then(|p| match p.status() {
+        return Ok(None);
+    }
+    let backup_enabled = match found(policy, &["PolicyNotFound"])? {
+        Some(out) => out.backup_policy().and_then(|p| match p.status() {
             Status::Enabled | Status::Enabling => Some(true),
             Status::Disabled | Status::Disabling => Some(false),
             _ => None,
         }),
-        Err(e) if error_code(&e) == Some("PolicyNotFound") => Some(false),
-        Err(e) if error_code(&e) == Some("FileSystemNotFound") => return Ok(None),
-        Err(e) => return Err(call(e)),
+        // Never set: the default, automatic backups off.
+        None => Some(false),
     };
     Ok(Some(FileSystem {
         arn: fs.file_system_arn().map(str::to_string).unwrap_or_else(|| {

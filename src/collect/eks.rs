@@ -7,61 +7,61 @@
 //! the whole region's EKS section: a cluster without its add-ons would read as a
 //! cluster that has none.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{client, each_found, every, for_each_concurrent, found, Read, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Addon, Cluster, Eks, EncryptionConfig, NodeGroup, Tags};
 use aws_sdk_eks::Client;
 use std::collections::HashMap;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("EKS", "ListClusters", "eks:ListClusters"),
-    Operation::new("EKS", "DescribeCluster", "eks:DescribeCluster"),
-    Operation::new("EKS", "ListNodegroups", "eks:ListNodegroups"),
-    Operation::new("EKS", "DescribeNodegroup", "eks:DescribeNodegroup"),
-    Operation::new("EKS", "ListAddons", "eks:ListAddons"),
-    Operation::new("EKS", "DescribeAddon", "eks:DescribeAddon"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "EKS", "eks":
+    ListClusters, DescribeCluster, ListNodegroups, DescribeNodegroup, ListAddons, DescribeAddon,
+);
 
 /// The error code of a resource that no longer exists.
 const NOT_FOUND: &str = "ResourceNotFoundException";
 
-/// The add-ons of each named cluster, read apart from the clusters so that an
-/// endpoint without the add-on API (moto) does not hide the clusters.
-pub(crate) async fn collect_addons(
-    scope: &Scope,
-    clusters: &[String],
-) -> Result<std::collections::BTreeMap<String, Vec<Addon>>, CallError> {
+/// Clusters with their node groups and add-ons. The add-ons are covered apart
+/// (`eks-addons`): an endpoint without the add-on API (moto) must not hide the
+/// clusters, and without the cluster list they were not read either.
+pub(crate) async fn collect(scope: &Scope) -> Read<Eks> {
     let eks = client!(aws_sdk_eks, scope);
-    let eks = &eks;
-    let lists = for_each_concurrent(clusters.to_vec(), |name| async move {
-        Ok((name.clone(), addons(eks, &name).await?))
-    })
-    .await?;
-    Ok(lists.into_iter().collect())
-}
-
-/// Clusters and their node groups.
-pub(crate) async fn collect(scope: &Scope) -> Result<Eks, CallError> {
-    let eks = client!(aws_sdk_eks, scope);
-    read(&eks, scope).await
+    let (mut section, clusters) = match read(&eks, scope).await {
+        Ok(section) => (section, Ok(())),
+        Err(e) => (Eks::default(), Err(e)),
+    };
+    let addons = match &clusters {
+        Ok(()) => {
+            let names: Vec<String> = section.clusters.iter().map(|c| c.name.clone()).collect();
+            let eks = &eks;
+            for_each_concurrent(names, |name| async move {
+                Ok((name.clone(), addons(eks, &name).await?))
+            })
+            .await
+        }
+        Err(e) => Err(CallError {
+            class: e.class,
+            message: format!("clusters could not be listed: {}", e.message),
+        }),
+    };
+    let addons = addons.map(|lists| {
+        let mut by_cluster: HashMap<String, Vec<Addon>> = lists.into_iter().collect();
+        for c in &mut section.clusters {
+            c.addons = by_cluster.remove(&c.name).unwrap_or_default();
+        }
+    });
+    Read {
+        section,
+        parts: vec![("eks", clusters), (Eks::ADDONS, addons)],
+    }
 }
 
 async fn read(eks: &Client, scope: &Scope) -> Result<Eks, CallError> {
-    let names = eks
-        .list_clusters()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
-    let clusters = for_each_concurrent(names, |name| cluster(eks, scope, name)).await?;
-    Ok(Eks {
-        clusters: clusters.into_iter().flatten().collect(),
-    })
+    let names = every(eks.list_clusters().into_paginator().items().send()).await?;
+    let clusters = each_found(names, |name| cluster(eks, scope, name)).await?;
+    Ok(Eks { clusters })
 }
 
 fn tags(tags: Option<&HashMap<String, String>>) -> Tags {
@@ -71,12 +71,11 @@ fn tags(tags: Option<&HashMap<String, String>>) -> Tags {
 
 /// One cluster with its node groups and add-ons; `None` when it no longer exists.
 async fn cluster(eks: &Client, scope: &Scope, name: String) -> Result<Option<Cluster>, CallError> {
-    let described = match eks.describe_cluster().name(&name).send().await {
-        Ok(out) => out,
-        Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-        Err(e) => return Err(call(e)),
-    };
-    let Some(c) = described.cluster() else {
+    let described = found(
+        eks.describe_cluster().name(&name).send().await,
+        &[NOT_FOUND],
+    )?;
+    let Some(c) = described.as_ref().and_then(|d| d.cluster()) else {
         return Ok(None);
     };
     let node_groups = node_groups(eks, &name).await?;
@@ -133,7 +132,7 @@ async fn cluster(eks: &Client, scope: &Scope, name: String) -> Result<Option<Clu
             .and_then(|a| a.authentication_mode())
             .map(|m| m.as_str().to_string()),
         node_groups,
-        // Filled by `collect_addons`, which has coverage of its own (`eks-addons`).
+        // Filled by `collect`, which covers them apart (`eks-addons`).
         addons: Vec::new(),
         tags: tags(c.tags()),
         name,
@@ -141,28 +140,24 @@ async fn cluster(eks: &Client, scope: &Scope, name: String) -> Result<Option<Clu
 }
 
 async fn node_groups(eks: &Client, cluster: &str) -> Result<Vec<NodeGroup>, CallError> {
-    let names = eks
-        .list_nodegroups()
-        .cluster_name(cluster)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
-    let groups = for_each_concurrent(names, |name| async move {
-        let out = match eks
-            .describe_nodegroup()
+    let names = every(
+        eks.list_nodegroups()
             .cluster_name(cluster)
-            .nodegroup_name(&name)
-            .send()
-            .await
-        {
-            Ok(out) => out,
-            Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-            Err(e) => return Err(call(e)),
-        };
-        Ok(out.nodegroup().map(|g| NodeGroup {
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
+    let groups = each_found(names, |name| async move {
+        let out = found(
+            eks.describe_nodegroup()
+                .cluster_name(cluster)
+                .nodegroup_name(&name)
+                .send()
+                .await,
+            &[NOT_FOUND],
+        )?;
+        Ok(out.as_ref().and_then(|o| o.nodegroup()).map(|g| NodeGroup {
             arn: g.nodegroup_arn().unwrap_or_default().to_string(),
             version: g.version().map(str::to_string),
             node_role_arn: g.node_role().unwrap_or_default().to_string(),
@@ -174,32 +169,28 @@ async fn node_groups(eks: &Client, cluster: &str) -> Result<Vec<NodeGroup>, Call
         }))
     })
     .await?;
-    Ok(groups.into_iter().flatten().collect())
+    Ok(groups)
 }
 
 async fn addons(eks: &Client, cluster: &str) -> Result<Vec<Addon>, CallError> {
-    let names = eks
-        .list_addons()
-        .cluster_name(cluster)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
-    let addons = for_each_concurrent(names, |name| async move {
-        let out = match eks
-            .describe_addon()
+    let names = every(
+        eks.list_addons()
             .cluster_name(cluster)
-            .addon_name(&name)
-            .send()
-            .await
-        {
-            Ok(out) => out,
-            Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-            Err(e) => return Err(call(e)),
-        };
-        Ok(out.addon().map(|a| Addon {
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
+    let addons = each_found(names, |name| async move {
+        let out = found(
+            eks.describe_addon()
+                .cluster_name(cluster)
+                .addon_name(&name)
+                .send()
+                .await,
+            &[NOT_FOUND],
+        )?;
+        Ok(out.as_ref().and_then(|o| o.addon()).map(|a| Addon {
             arn: a.addon_arn().unwrap_or_default().to_string(),
             version: a.addon_version().unwrap_or_default().to_string(),
             status: a
@@ -212,7 +203,7 @@ async fn addons(eks: &Client, cluster: &str) -> Result<Vec<Addon>, CallError> {
         }))
     })
     .await?;
-    Ok(addons.into_iter().flatten().collect())
+    Ok(addons)
 }
 
 #[cfg(test)]

@@ -6,8 +6,10 @@
 //! A load balancer deleted between the list and its per-resource calls
 //! (`LoadBalancerNotFound`) is left out: it no longer exists.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
+use super::policy::{operations_of, Operation};
+use super::{
+    call, client, each_found, every, every_found, for_each_concurrent, found, tags_from, Scope,
+};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Elbv2, Listener, ListenerAction, LoadBalancer, RedirectConfig, Tags};
 use aws_sdk_elasticloadbalancingv2::operation::describe_listener_certificates::DescribeListenerCertificatesError;
@@ -17,35 +19,12 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeLoadBalancers",
-        "elasticloadbalancing:DescribeLoadBalancers",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeLoadBalancerAttributes",
-        "elasticloadbalancing:DescribeLoadBalancerAttributes",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeListeners",
-        "elasticloadbalancing:DescribeListeners",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeListenerCertificates",
-        "elasticloadbalancing:DescribeListenerCertificates",
-    ),
-    Operation::new(
-        "Elastic Load Balancing v2",
-        "DescribeTags",
-        "elasticloadbalancing:DescribeTags",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "Elastic Load Balancing v2", "elasticloadbalancing":
+    DescribeLoadBalancers, DescribeLoadBalancerAttributes, DescribeListeners,
+    DescribeListenerCertificates, DescribeTags,
+);
 
 /// DescribeTags takes at most 20 resource ARNs.
 const TAGS_BATCH: usize = 20;
@@ -61,54 +40,49 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Elbv2, CallError> {
 }
 
 async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
-    let lbs: Vec<_> = elb
-        .describe_load_balancers()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let lbs: Vec<_> = every(
+        elb.describe_load_balancers()
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
 
-    let described = for_each_concurrent(lbs, |lb| {
+    let described = each_found(lbs, |lb| {
         let elb = elb.clone();
         async move {
             let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
-            let attributes = match elb
-                .describe_load_balancer_attributes()
-                .load_balancer_arn(&arn)
-                .send()
-                .await
-            {
-                Ok(out) => out
-                    .attributes()
-                    .iter()
-                    .filter_map(|a| {
-                        Some((
-                            a.key()?.to_string(),
-                            a.value().unwrap_or_default().to_string(),
-                        ))
-                    })
-                    .collect(),
-                Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-                Err(e) => return Err(call(e)),
+            let Some(attributes) = found(
+                elb.describe_load_balancer_attributes()
+                    .load_balancer_arn(&arn)
+                    .send()
+                    .await,
+                &[NOT_FOUND],
+            )?
+            else {
+                return Ok(None);
             };
-            let listeners = match elb
-                .describe_listeners()
-                .load_balancer_arn(&arn)
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Vec<_>>()
-                .await
-                .into_iter()
-                .collect::<Result<Vec<_>, _>>()
-            {
-                Ok(listeners) => listeners,
-                Err(e) if error_code(&e) == Some(NOT_FOUND) => return Ok(None),
-                Err(e) => return Err(call(e)),
+            let attributes = attributes
+                .attributes()
+                .iter()
+                .filter_map(|a| {
+                    Some((
+                        a.key()?.to_string(),
+                        a.value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect();
+            let Some(listeners) = every_found(
+                elb.describe_listeners()
+                    .load_balancer_arn(&arn)
+                    .into_paginator()
+                    .items()
+                    .send(),
+                &[NOT_FOUND],
+            )
+            .await?
+            else {
+                return Ok(None);
             };
             let mut mapped = Vec::with_capacity(listeners.len());
             for l in &listeners {
@@ -150,7 +124,7 @@ async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
         }
     })
     .await?;
-    let mut load_balancers: Vec<LoadBalancer> = described.into_iter().flatten().collect();
+    let mut load_balancers: Vec<LoadBalancer> = described;
 
     let (mut tags, gone) = tags(
         elb,
@@ -223,10 +197,8 @@ async fn extra_certificates(
         .into_paginator()
         .items()
         .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()?;
+        .try_collect()
+        .await?;
     Ok(certificates
         .iter()
         .filter_map(|c| c.certificate_arn())

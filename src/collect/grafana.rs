@@ -2,36 +2,23 @@
 //! authentication providers and tags, so there are no per-workspace calls. The
 //! summary has no ARN; it is built as AWS formats it.
 
-use super::policy::Operation;
-use super::{call, client, Scope};
+use super::policy::{operations_of, Operation};
+use super::{client, every, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Grafana, GrafanaWorkspace};
 use aws_sdk_grafana::types::WorkspaceSummary;
 use aws_sdk_grafana::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[Operation::new(
-    "grafana",
-    "ListWorkspaces",
-    "grafana:ListWorkspaces",
-)];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!("grafana", "grafana": ListWorkspaces);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Grafana, CallError> {
     read(&client!(aws_sdk_grafana, scope), scope).await
 }
 
 async fn read(grafana: &Client, scope: &Scope) -> Result<Grafana, CallError> {
-    let summaries: Vec<WorkspaceSummary> = grafana
-        .list_workspaces()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let summaries: Vec<WorkspaceSummary> =
+        every(grafana.list_workspaces().into_paginator().items().send()).await?;
     Ok(Grafana {
         workspaces: summaries.iter().map(|w| workspace(w, scope)).collect(),
     })

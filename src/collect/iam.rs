@@ -11,54 +11,23 @@
 //! A user, role or provider deleted between the list and its own calls
 //! (`NoSuchEntity`) is left out, as if listed a moment later.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, rfc3339, tags_from, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{call, client, each_found, every, every_found, found, rfc3339, tags_from, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{
     AccessKey, AccountSummary, Iam, OidcProvider, Role, ServerCertificate, User,
 };
-use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
-use aws_smithy_runtime_api::http::Response as HttpResponse;
 use serde_json::Value;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("IAM", "ListRoles", "iam:ListRoles"),
-    Operation::new("IAM", "GetRole", "iam:GetRole"),
-    Operation::new(
-        "IAM",
-        "ListAttachedRolePolicies",
-        "iam:ListAttachedRolePolicies",
-    ),
-    Operation::new("IAM", "ListUsers", "iam:ListUsers"),
-    Operation::new("IAM", "ListUserTags", "iam:ListUserTags"),
-    Operation::new(
-        "IAM",
-        "ListAttachedUserPolicies",
-        "iam:ListAttachedUserPolicies",
-    ),
-    Operation::new("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
-    Operation::new("IAM", "GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed"),
-    Operation::new(
-        "IAM",
-        "ListOpenIDConnectProviders",
-        "iam:ListOpenIDConnectProviders",
-    ),
-    Operation::new(
-        "IAM",
-        "GetOpenIDConnectProvider",
-        "iam:GetOpenIDConnectProvider",
-    ),
-    Operation::new(
-        "IAM",
-        "ListServerCertificates",
-        "iam:ListServerCertificates",
-    ),
-    Operation::new("IAM", "GetAccountSummary", "iam:GetAccountSummary"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "IAM", "iam":
+    ListRoles, GetRole, ListAttachedRolePolicies, ListUsers, ListUserTags,
+    ListAttachedUserPolicies, ListAccessKeys, GetAccessKeyLastUsed, ListOpenIDConnectProviders,
+    GetOpenIDConnectProvider, ListServerCertificates, GetAccountSummary,
+);
 
 /// IAM's largest page for ListUsers and ListRoles (the default is 100).
 const PAGE_SIZE: i32 = 1000;
@@ -85,52 +54,45 @@ async fn read(iam: &Client) -> Result<Iam, CallError> {
     })
 }
 
-/// True when the error says the entity no longer exists.
-fn gone<E: ProvideErrorMetadata>(e: &SdkError<E, HttpResponse>) -> bool {
-    error_code(e) == Some("NoSuchEntity")
-}
-
-/// Unwraps a per-resource call: `None` when the resource vanished, `Err` otherwise.
-macro_rules! or_gone {
-    ($result:expr) => {
-        match $result {
-            Ok(v) => v,
-            Err(e) if gone(&e) => return Ok(None),
-            Err(e) => return Err(call(e)),
-        }
-    };
-}
+/// The code IAM answers for an entity that no longer exists.
+const GONE: &[&str] = &["NoSuchEntity"];
 
 async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
-    let listed = iam
-        .list_users()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
-    let users = for_each_concurrent(listed, |u| async move {
+    let listed = every(
+        iam.list_users()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .items()
+            .send(),
+    )
+    .await?;
+    let users = each_found(listed, |u| async move {
         let name = u.user_name();
-        let keys = or_gone!(
+        let Some(keys) = every_found(
             iam.list_access_keys()
                 .user_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await
-        );
+                .send(),
+            GONE,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
         let mut access_keys = Vec::with_capacity(keys.len());
         for key in keys {
             let id = key.access_key_id().unwrap_or_default().to_string();
-            let used = or_gone!(
+            let Some(used) = found(
                 iam.get_access_key_last_used()
                     .access_key_id(&id)
                     .send()
-                    .await
-            );
+                    .await,
+                GONE,
+            )?
+            else {
+                return Ok(None);
+            };
             let used = used.access_key_last_used();
             let last_used = used.and_then(|u| u.last_used_date()).and_then(rfc3339);
             // A key never used reports the service "N/A".
@@ -146,24 +108,30 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
                 last_used_service,
             });
         }
-        let attached = or_gone!(
+        let Some(attached) = every_found(
             iam.list_attached_user_policies()
                 .user_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await
-        );
-        let tags = or_gone!(
+                .send(),
+            GONE,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        let Some(tags) = every_found(
             iam.list_user_tags()
                 .user_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await
-        );
+                .send(),
+            GONE,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
         Ok(Some(User {
             arn: u.arn().to_string(),
             name: name.to_string(),
@@ -178,31 +146,35 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
         }))
     })
     .await?;
-    Ok(users.into_iter().flatten().collect())
+    Ok(users)
 }
 
 async fn roles(iam: &Client) -> Result<Vec<Role>, CallError> {
-    let listed = iam
-        .list_roles()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
-    let roles = for_each_concurrent(listed, |r| async move {
+    let listed = every(
+        iam.list_roles()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .items()
+            .send(),
+    )
+    .await?;
+    let roles = each_found(listed, |r| async move {
         let name = r.role_name();
-        let attached = or_gone!(
+        let Some(attached) = every_found(
             iam.list_attached_role_policies()
                 .role_name(name)
                 .into_paginator()
                 .items()
-                .send()
-                .try_collect()
-                .await
-        );
-        let got = or_gone!(iam.get_role().role_name(name).send().await);
+                .send(),
+            GONE,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        let Some(got) = found(iam.get_role().role_name(name).send().await, GONE)? else {
+            return Ok(None);
+        };
         let got = got.role();
         Ok(Some(Role {
             arn: r.arn().to_string(),
@@ -226,7 +198,7 @@ async fn roles(iam: &Client) -> Result<Vec<Role>, CallError> {
         }))
     })
     .await?;
-    Ok(roles.into_iter().flatten().collect())
+    Ok(roles)
 }
 
 async fn oidc_providers(iam: &Client) -> Result<Vec<OidcProvider>, CallError> {
@@ -240,13 +212,17 @@ async fn oidc_providers(iam: &Client) -> Result<Vec<OidcProvider>, CallError> {
         .iter()
         .filter_map(|p| p.arn().map(str::to_string))
         .collect();
-    let providers = for_each_concurrent(arns, |arn| async move {
-        let p = or_gone!(
+    let providers = each_found(arns, |arn| async move {
+        let Some(p) = found(
             iam.get_open_id_connect_provider()
                 .open_id_connect_provider_arn(&arn)
                 .send()
-                .await
-        );
+                .await,
+            GONE,
+        )?
+        else {
+            return Ok(None);
+        };
         let url = p.url().unwrap_or_default();
         Ok(Some(OidcProvider {
             url: url.strip_prefix("https://").unwrap_or(url).to_string(),
@@ -256,18 +232,17 @@ async fn oidc_providers(iam: &Client) -> Result<Vec<OidcProvider>, CallError> {
         }))
     })
     .await?;
-    Ok(providers.into_iter().flatten().collect())
+    Ok(providers)
 }
 
 async fn server_certificates(iam: &Client) -> Result<Vec<ServerCertificate>, CallError> {
-    let listed = iam
-        .list_server_certificates()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let listed = every(
+        iam.list_server_certificates()
+            .into_paginator()
+            .items()
+            .send(),
+    )
+    .await?;
     Ok(listed
         .iter()
         .map(|c| ServerCertificate {

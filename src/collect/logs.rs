@@ -1,20 +1,16 @@
 //! CloudWatch Logs: log groups from DescribeLogGroups alone (retention, KMS key,
 //! creation time and ARN are all in the list).
 
-use super::policy::Operation;
-use super::{call, client, rfc3339, Scope};
+use super::policy::{operations_of, Operation};
+use super::{client, every, rfc3339, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{LogGroup, Logs};
 use aws_sdk_cloudwatchlogs::Client;
 use aws_smithy_types::DateTime;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[Operation::new(
-    "CloudWatch Logs",
-    "DescribeLogGroups",
-    "logs:DescribeLogGroups",
-)];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("CloudWatch Logs", "logs": DescribeLogGroups);
 
 /// DescribeLogGroups' largest page.
 const PAGE_SIZE: i32 = 50;
@@ -24,15 +20,14 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Logs, CallError> {
 }
 
 async fn read(scope: &Scope, logs: &Client) -> Result<Logs, CallError> {
-    let groups = logs
-        .describe_log_groups()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let groups = every(
+        logs.describe_log_groups()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .items()
+            .send(),
+    )
+    .await?;
     let log_groups = groups
         .iter()
         .map(|g| {

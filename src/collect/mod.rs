@@ -1,48 +1,40 @@
 //! Live collection: snapshot every account of an organization through the AWS
-//! SDK. One tokio runtime; one task per (account, region, service) under a global
-//! semaphore (`--concurrency`); the SDK's adaptive retry for throttling; every
-//! failure classified into the snapshot's coverage, never fatal for the rest.
+//! SDK. One tokio runtime; the tasks of an account (one per service and region,
+//! derived from the service registry, `crate::services`) run under a global
+//! semaphore (`--concurrency`) in `collect_account`, the one place that
+//! schedules; the SDK's adaptive retry handles throttling; every failure is
+//! classified into the snapshot's coverage, never fatal for the rest.
 //!
 //! One module per AWS service maps SDK output to the snapshot model, using list
 //! calls' data where they return it and running per-resource calls concurrently.
-//! Only List*, Describe* and Get* operations are called (plus STS AssumeRole and
-//! GetCallerIdentity); [`CallLog`] records every operation sent.
+//! Each declares `OPERATIONS` (every AWS operation it sends, with its IAM
+//! action) and `collect(&Scope)`, which returns its section or a `Read` when
+//! it has parts covered apart. Only List*, Describe* and Get* operations are
+//! called (plus STS AssumeRole and GetCallerIdentity); [`CallLog`] records
+//! every operation sent.
 
-mod acm;
-mod amp;
-mod dynamodb;
-mod ec2;
-mod ecr;
-mod efs;
-mod eks;
-mod elbv2;
-mod grafana;
-mod iam;
-mod logs;
-mod opensearch;
 pub mod policy;
-mod rds;
-mod s3;
-mod secretsmanager;
-mod ssm;
-mod wafv2;
+mod progress;
 
 use crate::aws::{self, call, AwsOptions, CallError};
 use crate::snapshot::{
-    Account, AccountSnapshot, CoverageEntry, CoverageStatus, ErrorClass, Organization, Shard,
-    ShardRecord, Snapshot, Tags, GLOBAL_REGION,
+    Account, AccountSnapshot, CoverageEntry, CoverageStatus, ErrorClass, Organization, Section,
+    Shard, ShardRecord, Snapshot, Tags, GLOBAL_REGION,
 };
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use aws_config::SdkConfig;
+use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
+use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
-use policy::Operation;
+use policy::{operations_of, Operation};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -57,45 +49,81 @@ pub(crate) const OPERATIONS: &[Operation] = &[
 ];
 
 /// What the identity running `--org` sends: the organization and its accounts' tags.
-pub(crate) const ORGANIZATION_OPERATIONS: &[Operation] = &[
-    Operation::new(
-        "Organizations",
-        "DescribeOrganization",
-        "organizations:DescribeOrganization",
-    ),
-    Operation::new(
-        "Organizations",
-        "ListAccounts",
-        "organizations:ListAccounts",
-    ),
-    Operation::new(
-        "Organizations",
-        "ListTagsForResource",
-        "organizations:ListTagsForResource",
-    ),
-];
+pub(crate) const ORGANIZATION_OPERATIONS: &[Operation] = operations_of!(
+    "Organizations", "organizations":
+    DescribeOrganization, ListAccounts, ListTagsForResource,
+);
 
-/// Every operation sent in an audited account, by the file (under `src/`) that sends it.
-pub(crate) const MEMBER_OPERATIONS: &[(&str, &[Operation])] = &[
-    ("collect/mod.rs", OPERATIONS),
-    ("collect/acm.rs", acm::OPERATIONS),
-    ("collect/amp.rs", amp::OPERATIONS),
-    ("collect/dynamodb.rs", dynamodb::OPERATIONS),
-    ("collect/ec2.rs", ec2::OPERATIONS),
-    ("collect/ecr.rs", ecr::OPERATIONS),
-    ("collect/efs.rs", efs::OPERATIONS),
-    ("collect/eks.rs", eks::OPERATIONS),
-    ("collect/elbv2.rs", elbv2::OPERATIONS),
-    ("collect/grafana.rs", grafana::OPERATIONS),
-    ("collect/iam.rs", iam::OPERATIONS),
-    ("collect/logs.rs", logs::OPERATIONS),
-    ("collect/opensearch.rs", opensearch::OPERATIONS),
-    ("collect/rds.rs", rds::OPERATIONS),
-    ("collect/s3.rs", s3::OPERATIONS),
-    ("collect/secretsmanager.rs", secretsmanager::OPERATIONS),
-    ("collect/ssm.rs", ssm::OPERATIONS),
-    ("collect/wafv2.rs", wafv2::OPERATIONS),
-];
+/// Writes, from the service registry, the collector modules, the operations
+/// they send, and the task list of an account.
+macro_rules! collectors {
+    ($($name:ident: $ty:ident $(after $dep:ident)?),+ $(,)?) => {
+        $(mod $name;)+
+
+        /// Every operation sent in an audited account, by the file (under `src/`) that sends it.
+        pub(crate) const MEMBER_OPERATIONS: &[(&str, &[Operation])] = &[
+            ("collect/mod.rs", OPERATIONS),
+            $((concat!("collect/", stringify!($name), ".rs"), $name::OPERATIONS),)+
+        ];
+
+        /// The tasks of one account: each global service once (`scope(GLOBAL_REGION)`),
+        /// each regional one per region; a service that runs `after` another runs
+        /// in that one's task, after it.
+        fn service_tasks(scope: &dyn Fn(&str) -> Scope, regions: &[String]) -> Vec<Task> {
+            const RUN_BY_ANOTHER: &[&str] = &[$($(stringify!($dep),)?)+];
+            let mut tasks = Vec::new();
+            $(
+                if <crate::snapshot::$ty as Section>::GLOBAL
+                    && !RUN_BY_ANOTHER.contains(&stringify!($name))
+                {
+                    tasks.push(task!(scope(GLOBAL_REGION), $name $(, $dep)?));
+                }
+            )+
+            for region in regions {
+                $(
+                    if !<crate::snapshot::$ty as Section>::GLOBAL
+                        && !RUN_BY_ANOTHER.contains(&stringify!($name))
+                    {
+                        tasks.push(task!(scope(region), $name $(, $dep)?));
+                    }
+                )+
+            }
+            tasks
+        }
+    };
+}
+
+/// One task: a service's collector (or two, with `after`) over one scope.
+macro_rules! task {
+    ($scope:expr, $name:ident) => {{
+        let scope = $scope;
+        Task {
+            region: scope.region.clone(),
+            run: Box::pin(async move {
+                let read = $name::collect(&scope).await.into_read(stringify!($name));
+                vec![Outcome::new(read, |a, s| a.$name.absorb(s))]
+            }),
+        }
+    }};
+    ($scope:expr, $name:ident, $dep:ident) => {{
+        let scope = $scope;
+        Task {
+            region: scope.region.clone(),
+            run: Box::pin(async move {
+                let mut first = $dep::collect(&scope).await.into_read(stringify!($dep));
+                let second = $name::collect_after(&scope, &mut first)
+                    .await
+                    .into_read(stringify!($name));
+                vec![
+                    Outcome::new(first, |a, s| a.$dep.absorb(s)),
+                    Outcome::new(second, |a, s| a.$name.absorb(s)),
+                ]
+            }),
+        }
+    }};
+}
+
+crate::services::services!(collectors);
 
 /// Per-resource calls in flight within one service task.
 pub(crate) const PER_RESOURCE_CONCURRENCY: usize = 8;
@@ -122,7 +150,8 @@ pub struct CollectOptions {
     pub aws: AwsOptions,
     pub accounts: Accounts,
     pub regions: Regions,
-    /// Service tasks in flight at once, over the whole organization.
+    /// Service tasks in flight at once, over the whole organization (at least 1:
+    /// `config::values::concurrency` checks it).
     pub concurrency: usize,
     /// Show a progress bar on stderr.
     pub progress: bool,
@@ -177,23 +206,29 @@ impl Intercept for Recorder {
     }
 }
 
-/// What a collector needs to read one (account, region).
+/// What a collector needs to read one (account, region): the collection scope.
 #[derive(Clone)]
 pub(crate) struct Scope {
     /// Configured for `region` (the home region for global services).
     pub config: SdkConfig,
     pub account_id: String,
+    /// A region, or `global` for a global service.
     pub region: String,
     pub partition: String,
     pub recorder: Recorder,
 }
 
 /// Builds a service client with the call recorder attached:
-/// `client!(aws_sdk_ecr, scope)`.
+/// `client!(aws_sdk_ecr, scope)`, or `client!(aws_sdk_sts, &config, &recorder)`
+/// for the calls made before an account is known.
 macro_rules! client {
     ($sdk:ident, $scope:expr) => {{
-        let conf = $sdk::config::Builder::from(&$scope.config)
-            .interceptor($scope.recorder.clone())
+        let scope = &$scope;
+        crate::collect::client!($sdk, &scope.config, &scope.recorder)
+    }};
+    ($sdk:ident, $config:expr, $recorder:expr) => {{
+        let conf = $sdk::config::Builder::from($config)
+            .interceptor(($recorder).clone())
             .retry_classifier(crate::aws::NoRetryOnForeignAnswer)
             .build();
         $sdk::Client::from_conf(conf)
@@ -218,6 +253,61 @@ where
         .collect()
 }
 
+/// [`for_each_concurrent`] over resources that may be deleted between their
+/// list call and their own: `f` answers `None` for those, which are left out
+/// (as if listed a moment later).
+pub(crate) async fn each_found<T, R, F, Fut>(items: Vec<T>, f: F) -> Result<Vec<R>, CallError>
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<R>, CallError>>,
+{
+    Ok(for_each_concurrent(items, f)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// Every item of a paginated call (`req.into_paginator().items().send()`), or
+/// the first error, classified.
+pub(crate) async fn every<T, E>(
+    items: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+) -> Result<Vec<T>, CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    items.try_collect().await.map_err(call)
+}
+
+/// [`every`] for a list that belongs to one resource: `None` when AWS
+/// answers one of `absent` (the resource was deleted since it was listed).
+pub(crate) async fn every_found<T, E>(
+    items: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+    absent: &[&str],
+) -> Result<Option<Vec<T>>, CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    found(items.try_collect().await, absent)
+}
+
+/// A call's output, or `None` when AWS answered with one of the error codes
+/// `absent` (what was asked about does not exist: never created, or deleted
+/// since it was listed); any other error, classified.
+pub(crate) fn found<T, E>(
+    result: Result<T, SdkError<E, HttpResponse>>,
+    absent: &[&str],
+) -> Result<Option<T>, CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(out) => Ok(Some(out)),
+        Err(e) if aws::error_code(&e).is_some_and(|code| absent.contains(&code)) => Ok(None),
+        Err(e) => Err(call(e)),
+    }
+}
+
 /// Converts an SDK `DateTime` to RFC 3339.
 pub(crate) fn rfc3339(t: &aws_smithy_types::DateTime) -> Option<String> {
     t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()
@@ -234,62 +324,78 @@ pub(crate) fn tags_from<T>(items: &[T], kv: impl Fn(&T) -> (Option<&str>, Option
         .collect()
 }
 
-/// One service's data for one region, ready to merge into the account.
-enum Data {
-    Acm(crate::snapshot::Acm),
-    Amp(crate::snapshot::Amp),
-    Dynamodb(crate::snapshot::Dynamodb),
-    Ec2(crate::snapshot::Ec2),
-    Ecr(crate::snapshot::Ecr),
-    Efs(crate::snapshot::Efs),
-    Eks(crate::snapshot::Eks),
-    Elbv2(crate::snapshot::Elbv2),
-    Grafana(crate::snapshot::Grafana),
-    Iam(crate::snapshot::Iam),
-    Logs(crate::snapshot::Logs),
-    OpenSearch(crate::snapshot::OpenSearch),
-    Rds(crate::snapshot::Rds),
-    S3(crate::snapshot::S3),
-    SecretsManager(crate::snapshot::SecretsManager),
-    Ssm(crate::snapshot::Ssm),
-    Wafv2(crate::snapshot::Wafv2),
-    ClientVpn(Vec<crate::snapshot::ClientVpnEndpoint>),
-    /// Coverage without data of its own.
-    Nothing,
+/// What one collector read in one (account, region): its section, and each of
+/// its coverage keys with why it could not be read. A part that could not be
+/// read is left empty in the section.
+pub(crate) struct Read<S> {
+    pub section: S,
+    pub parts: Vec<(&'static str, Result<(), CallError>)>,
 }
 
-impl Data {
-    fn merge_into(self, a: &mut AccountSnapshot) {
+impl<S> Read<S> {
+    /// Whether every part was read.
+    pub fn complete(&self) -> bool {
+        self.parts.iter().all(|(_, r)| r.is_ok())
+    }
+}
+
+/// A collector's answer as a [`Read`]: a collector with one coverage key (the
+/// service's name) returns a plain `Result`.
+pub(crate) trait IntoRead<S> {
+    fn into_read(self, service: &'static str) -> Read<S>;
+}
+
+impl<S: Default> IntoRead<S> for Result<S, CallError> {
+    fn into_read(self, service: &'static str) -> Read<S> {
         match self {
-            Data::Acm(d) => a.acm.extend(d),
-            Data::Amp(d) => a.amp.extend(d),
-            Data::Dynamodb(d) => a.dynamodb.extend(d),
-            Data::Ec2(d) => a.ec2.extend(d),
-            Data::Ecr(d) => a.ecr.extend(d),
-            Data::Efs(d) => a.efs.extend(d),
-            Data::Eks(d) => a.eks.extend(d),
-            Data::Elbv2(d) => a.elbv2.extend(d),
-            Data::Grafana(d) => a.grafana.extend(d),
-            Data::Iam(d) => a.iam = d,
-            Data::Logs(d) => a.logs.extend(d),
-            Data::OpenSearch(d) => a.opensearch.extend(d),
-            Data::Rds(d) => a.rds.extend(d),
-            Data::S3(d) => a.s3 = d,
-            Data::SecretsManager(d) => a.secretsmanager.extend(d),
-            Data::Ssm(d) => a.ssm.extend(d),
-            Data::Wafv2(d) => a.wafv2.extend(d),
-            Data::ClientVpn(d) => a.ec2.client_vpn_endpoints.extend(d),
-            Data::Nothing => {}
+            Ok(section) => Read {
+                section,
+                parts: vec![(service, Ok(()))],
+            },
+            Err(e) => Read {
+                section: S::default(),
+                parts: vec![(service, Err(e))],
+            },
         }
     }
 }
 
-/// The outcome of one task: per service, its data or why it could not be read.
-type TaskResult = Vec<(&'static str, Result<Data, CallError>)>;
+impl<S> IntoRead<S> for Read<S> {
+    fn into_read(self, _: &'static str) -> Read<S> {
+        self
+    }
+}
 
-fn coverage(region: &str, service: &str, result: &Result<Data, CallError>) -> CoverageEntry {
+/// A collection task of one account: the region its coverage is recorded
+/// under, and the work.
+struct Task {
+    region: String,
+    run: BoxFuture<'static, Vec<Outcome>>,
+}
+
+/// One service's outcome in a task: its coverage, and how its data goes into
+/// the account.
+struct Outcome {
+    parts: Vec<(&'static str, Result<(), CallError>)>,
+    merge: Box<dyn FnOnce(&mut AccountSnapshot) + Send>,
+}
+
+impl Outcome {
+    fn new<S: Send + 'static>(
+        read: Read<S>,
+        put: impl FnOnce(&mut AccountSnapshot, S) + Send + 'static,
+    ) -> Outcome {
+        let section = read.section;
+        Outcome {
+            parts: read.parts,
+            merge: Box::new(move |account| put(account, section)),
+        }
+    }
+}
+
+fn coverage(region: &str, service: &str, result: &Result<(), CallError>) -> CoverageEntry {
     match result {
-        Ok(_) => CoverageEntry::ok(region, service),
+        Ok(()) => CoverageEntry::ok(region, service),
         Err(e) => CoverageEntry {
             region: region.to_string(),
             service: service.to_string(),
@@ -298,101 +404,6 @@ fn coverage(region: &str, service: &str, result: &Result<Data, CallError>) -> Co
             message: Some(e.message.clone()),
         },
     }
-}
-
-/// The tasks of one region: every regional service.
-fn region_tasks(scope: Scope) -> Vec<BoxFuture<'static, TaskResult>> {
-    macro_rules! task {
-        ($name:literal, $module:ident, $variant:ident) => {{
-            let scope = scope.clone();
-            Box::pin(
-                async move { vec![($name, $module::collect(&scope).await.map(Data::$variant))] },
-            ) as BoxFuture<'static, TaskResult>
-        }};
-    }
-    vec![
-        task!("acm", acm, Acm),
-        task!("amp", amp, Amp),
-        task!("dynamodb", dynamodb, Dynamodb),
-        {
-            let scope = scope.clone();
-            Box::pin(async move {
-                let (main, vpn) =
-                    futures::join!(ec2::collect(&scope), ec2::collect_client_vpn(&scope));
-                vec![
-                    ("ec2", main.map(Data::Ec2)),
-                    ("ec2-client-vpn", vpn.map(Data::ClientVpn)),
-                ]
-            }) as BoxFuture<'static, TaskResult>
-        },
-        task!("ecr", ecr, Ecr),
-        task!("efs", efs, Efs),
-        {
-            let scope = scope.clone();
-            Box::pin(async move {
-                let clusters = eks::collect(&scope).await;
-                // Without the cluster list the add-ons were not read either.
-                let addons = match &clusters {
-                    Ok(d) => {
-                        let names: Vec<String> =
-                            d.clusters.iter().map(|c| c.name.clone()).collect();
-                        eks::collect_addons(&scope, &names).await
-                    }
-                    Err(e) => Err(CallError {
-                        class: e.class,
-                        message: format!("clusters could not be listed: {}", e.message),
-                    }),
-                };
-                let clusters = match (clusters, &addons) {
-                    (Ok(mut d), Ok(by_cluster)) => {
-                        for c in &mut d.clusters {
-                            c.addons = by_cluster.get(&c.name).cloned().unwrap_or_default();
-                        }
-                        Ok(d)
-                    }
-                    (clusters, _) => clusters,
-                };
-                vec![
-                    ("eks", clusters.map(Data::Eks)),
-                    // Coverage only: the add-ons went into the clusters above.
-                    ("eks-addons", addons.map(|_| Data::Nothing)),
-                ]
-            }) as BoxFuture<'static, TaskResult>
-        },
-        task!("grafana", grafana, Grafana),
-        task!("logs", logs, Logs),
-        task!("opensearch", opensearch, OpenSearch),
-        task!("rds", rds, Rds),
-        task!("secretsmanager", secretsmanager, SecretsManager),
-        task!("ssm", ssm, Ssm),
-        // WAF associations are looked up for the region's ALBs, so the two go together.
-        Box::pin(async move {
-            let lbs = elbv2::collect(&scope).await;
-            let albs: Vec<String> = match &lbs {
-                Ok(d) => d
-                    .load_balancers
-                    .iter()
-                    .filter(|lb| lb.lb_type == "application")
-                    .map(|lb| lb.arn.clone())
-                    .collect(),
-                Err(_) => Vec::new(),
-            };
-            let waf = wafv2::collect(&scope, lbs.as_ref().ok().map(|_| albs.as_slice())).await;
-            let lbs = match (lbs, &waf) {
-                (Ok(mut d), Ok((_, associations))) => {
-                    for lb in &mut d.load_balancers {
-                        lb.web_acl_arn = associations.get(&lb.arn).cloned();
-                    }
-                    Ok(d)
-                }
-                (lbs, _) => lbs,
-            };
-            vec![
-                ("elbv2", lbs.map(Data::Elbv2)),
-                ("wafv2", waf.map(|(d, _)| Data::Wafv2(d))),
-            ]
-        }),
-    ]
 }
 
 /// Reads one account; every failure lands in its coverage.
@@ -424,16 +435,7 @@ async fn collect_account(
     };
 
     // Assume the role once up front, so an unreachable account is one clear entry.
-    let sts = client!(
-        aws_sdk_sts,
-        Scope {
-            config: config.clone(),
-            account_id: snapshot.account.id.clone(),
-            region: aws::HOME_REGION.to_string(),
-            partition: partition.to_string(),
-            recorder: recorder.clone(),
-        }
-    );
+    let sts = client!(aws_sdk_sts, &config, &recorder);
     let identity = {
         let _permit = semaphore.acquire().await.expect("semaphore open");
         sts.get_caller_identity().send().await
@@ -465,53 +467,44 @@ async fn collect_account(
     };
     snapshot.regions = regions.clone();
 
-    let scope = |region: &str, config_region: &str| Scope {
-        config: aws::in_region(&config, config_region),
+    // Global services are read through the first region read.
+    let home = regions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| aws::HOME_REGION.to_string());
+    let scope = |region: &str| Scope {
+        config: aws::in_region(
+            &config,
+            if region == GLOBAL_REGION {
+                &home
+            } else {
+                region
+            },
+        ),
         account_id: snapshot.account.id.clone(),
         region: region.to_string(),
         partition: partition.to_string(),
         recorder: recorder.clone(),
     };
-    let home = regions
-        .first()
-        .cloned()
-        .unwrap_or_else(|| aws::HOME_REGION.to_string());
-    let mut tasks: Vec<(String, BoxFuture<'static, TaskResult>)> = Vec::new();
-    {
-        let s = scope(GLOBAL_REGION, &home);
-        tasks.push((
-            GLOBAL_REGION.into(),
-            Box::pin(async move { vec![("iam", iam::collect(&s).await.map(Data::Iam))] }),
-        ));
-        let s = scope(GLOBAL_REGION, &home);
-        tasks.push((
-            GLOBAL_REGION.into(),
-            Box::pin(async move { vec![("s3", s3::collect(&s).await.map(Data::S3))] }),
-        ));
-    }
-    for region in &regions {
-        for task in region_tasks(scope(region, region)) {
-            tasks.push((region.clone(), task));
-        }
-    }
+    let tasks = service_tasks(&scope, &regions);
 
-    let results = stream::iter(tasks.into_iter().map(|(region, task)| async move {
+    let results = stream::iter(tasks.into_iter().map(|task| async move {
         let _permit = semaphore.acquire().await.expect("semaphore open");
-        (region, task.await)
+        (task.region, task.run.await)
     }))
     .buffer_unordered(usize::MAX)
     .collect::<Vec<_>>()
     .await;
 
     for (region, outcomes) in results {
-        for (service, result) in outcomes {
-            if result.is_err() {
-                log.errors.fetch_add(1, Ordering::Relaxed);
+        for outcome in outcomes {
+            for (service, result) in &outcome.parts {
+                if result.is_err() {
+                    log.errors.fetch_add(1, Ordering::Relaxed);
+                }
+                snapshot.coverage.push(coverage(&region, service, result));
             }
-            snapshot.coverage.push(coverage(&region, service, &result));
-            if let Ok(data) = result {
-                data.merge_into(&mut snapshot);
-            }
+            (outcome.merge)(&mut snapshot);
         }
     }
     snapshot.normalize();
@@ -522,14 +515,7 @@ async fn enabled_regions(
     config: &SdkConfig,
     recorder: &Recorder,
 ) -> Result<Vec<String>, CallError> {
-    let scope = Scope {
-        config: config.clone(),
-        account_id: String::new(),
-        region: String::new(),
-        partition: String::new(),
-        recorder: recorder.clone(),
-    };
-    let ec2 = client!(aws_sdk_ec2, scope);
+    let ec2 = client!(aws_sdk_ec2, config, recorder);
     let out = ec2.describe_regions().send().await.map_err(call)?;
     let mut regions: Vec<String> = out
         .regions()
@@ -545,14 +531,7 @@ async fn organization_accounts(
     base: &SdkConfig,
     recorder: &Recorder,
 ) -> Result<(Organization, Vec<Account>)> {
-    let scope = Scope {
-        config: base.clone(),
-        account_id: String::new(),
-        region: String::new(),
-        partition: String::new(),
-        recorder: recorder.clone(),
-    };
-    let org = client!(aws_sdk_organizations, scope);
+    let org = client!(aws_sdk_organizations, base, recorder);
     let described = org
         .describe_organization()
         .send()
@@ -567,15 +546,8 @@ async fn organization_accounts(
         arn: o.arn().map(str::to_string),
         management_account_id: o.master_account_id().unwrap_or_default().to_string(),
     };
-    let pages: Vec<_> = org
-        .list_accounts()
-        .into_paginator()
-        .send()
-        .collect::<Vec<_>>()
+    let pages = every(org.list_accounts().into_paginator().send())
         .await
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)
         .context("Organizations ListAccounts")?;
     let listed: Vec<_> = pages.iter().flat_map(|p| p.accounts().to_vec()).collect();
     let active: Vec<_> = listed
@@ -593,17 +565,14 @@ async fn organization_accounts(
         let org = org.clone();
         async move {
             let id = a.id().unwrap_or_default().to_string();
-            let pages = org
-                .list_tags_for_resource()
-                .resource_id(&id)
-                .into_paginator()
-                .send()
-                .collect::<Vec<_>>()
-                .await
-                .into_iter()
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(call)?;
-            let tags: Vec<_> = pages.iter().flat_map(|p| p.tags().to_vec()).collect();
+            let tags = every(
+                org.list_tags_for_resource()
+                    .resource_id(&id)
+                    .into_paginator()
+                    .items()
+                    .send(),
+            )
+            .await?;
             Ok(Account {
                 name: a.name().unwrap_or(&id).to_string(),
                 arn: a.arn().map(str::to_string),
@@ -624,24 +593,12 @@ async fn organization_accounts(
 
 /// Collects a snapshot of the selected accounts and regions.
 pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapshot> {
-    if opts.concurrency == 0 {
-        bail!("--concurrency must be at least 1");
-    }
     let generated_at = jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     let base = aws::base_config(&opts.aws).await;
     let recorder = Recorder(log.clone());
-    let sts = client!(
-        aws_sdk_sts,
-        Scope {
-            config: base.clone(),
-            account_id: String::new(),
-            region: String::new(),
-            partition: String::new(),
-            recorder: recorder.clone(),
-        }
-    );
+    let sts = client!(aws_sdk_sts, &base, &recorder);
     let me = sts
         .get_caller_identity()
         .send()
@@ -724,8 +681,6 @@ pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapsho
     snapshot.normalize();
     Ok(snapshot)
 }
-
-mod progress;
 
 /// A client of SDK crate `$sdk` answered by aws-smithy-mocks `$rules` (a slice
 /// of rules or of references to them), with retries off. The service crates'

@@ -2,20 +2,16 @@
 //! engines), DescribeDomains five names a call (its limit), and ListTags per
 //! domain. A domain deleted between the calls is left out.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
-use crate::aws::{error_code, CallError};
+use super::policy::{operations_of, Operation};
+use super::{call, client, each_found, for_each_concurrent, found, tags_from, Scope};
+use crate::aws::CallError;
 use crate::snapshot::{Domain, OpenSearch};
 use aws_sdk_opensearch::types::DomainStatus;
 use aws_sdk_opensearch::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("OpenSearch", "ListDomainNames", "es:ListDomainNames"),
-    Operation::new("OpenSearch", "DescribeDomains", "es:DescribeDomains"),
-    Operation::new("OpenSearch", "ListTags", "es:ListTags"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("OpenSearch", "es": ListDomainNames, DescribeDomains, ListTags);
 
 /// DescribeDomains takes at most five domain names.
 const DESCRIBE_BATCH: usize = 5;
@@ -53,18 +49,19 @@ async fn read(os: &Client, scope: &Scope) -> Result<OpenSearch, CallError> {
     .flatten()
     .collect();
 
-    let domains = for_each_concurrent(statuses, |d| async move {
-        let tags = match os.list_tags().arn(d.arn()).send().await {
-            Ok(out) => tags_from(out.tag_list(), |t| (Some(t.key()), Some(t.value()))),
-            Err(e) if error_code(&e) == Some("ResourceNotFoundException") => return Ok(None),
-            Err(e) => return Err(call(e)),
+    let domains = each_found(statuses, |d| async move {
+        let Some(listed) = found(
+            os.list_tags().arn(d.arn()).send().await,
+            &["ResourceNotFoundException"],
+        )?
+        else {
+            return Ok(None);
         };
+        let tags = tags_from(listed.tag_list(), |t| (Some(t.key()), Some(t.value())));
         Ok(Some(domain(&d, &scope.region, tags)))
     })
     .await?;
-    Ok(OpenSearch {
-        domains: domains.into_iter().flatten().collect(),
-    })
+    Ok(OpenSearch { domains })
 }
 
 fn domain(d: &DomainStatus, region: &str, tags: crate::snapshot::Tags) -> Domain {

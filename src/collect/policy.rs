@@ -42,6 +42,27 @@ impl Operation {
     }
 }
 
+/// A collector's `OPERATIONS`: the SDK's service name (as in an operation's
+/// metadata), the IAM prefix, then each operation, whose IAM action is
+/// `<prefix>:<Operation>` unless given (`GetBucketEncryption =
+/// "GetEncryptionConfiguration"`).
+macro_rules! operations_of {
+    ($service:literal, $prefix:literal: $($name:ident $(= $action:literal)?),+ $(,)?) => {
+        &[$(crate::collect::policy::Operation::new(
+            $service,
+            stringify!($name),
+            crate::collect::policy::operations_of!(@action $prefix, $name $(, $action)?),
+        )),+]
+    };
+    (@action $prefix:literal, $name:ident) => {
+        concat!($prefix, ":", stringify!($name))
+    };
+    (@action $prefix:literal, $name:ident, $action:literal) => {
+        concat!($prefix, ":", $action)
+    };
+}
+pub(crate) use operations_of;
+
 /// Sent by the assume-role credentials provider (`aws::assume_role_config`) for
 /// every account but the caller's own.
 const ROLE_OPERATIONS: &[Operation] = &[Operation::new("STS", "AssumeRole", "sts:AssumeRole")];
@@ -98,7 +119,7 @@ pub fn member_policy() -> Value {
 #[derive(Debug, Clone)]
 pub struct RunnerPolicy {
     /// The role assumed in each member account.
-    pub role_name: String,
+    pub assumed_role: String,
     /// The bucket of snapshots and reports, read and written.
     pub bucket: Option<String>,
     pub partition: String,
@@ -124,7 +145,7 @@ impl RunnerPolicy {
                 "Sid": "AssumeAuditRole",
                 "Effect": "Allow",
                 "Action": actions(ROLE_OPERATIONS.iter()),
-                "Resource": format!("arn:{p}:iam::*:role/{}", self.role_name),
+                "Resource": format!("arn:{p}:iam::*:role/{}", self.assumed_role),
             }),
         ];
         if let Some(bucket) = &self.bucket {
@@ -331,7 +352,7 @@ mod tests {
     #[test]
     fn runner_policy_scopes_assume_role_and_the_bucket() {
         let policy = RunnerPolicy {
-            role_name: "ArchauditAudit".into(),
+            assumed_role: "ArchauditAudit".into(),
             bucket: Some("acme-archaudit-reports".into()),
             partition: "aws-us-gov".into(),
         }
@@ -361,7 +382,7 @@ mod tests {
         let without = RunnerPolicy {
             bucket: None,
             partition: "aws".into(),
-            role_name: "ArchauditAudit".into(),
+            assumed_role: "ArchauditAudit".into(),
         }
         .policy();
         assert!(!without.to_string().contains("s3:"));

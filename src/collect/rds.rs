@@ -3,19 +3,16 @@
 //! there are no per-resource calls. The API also lists Neptune and DocumentDB
 //! resources; they are kept, their `engine` tells them apart.
 
-use super::policy::Operation;
-use super::{call, client, tags_from, Scope};
+use super::policy::{operations_of, Operation};
+use super::{client, every, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{DbCluster, DbInstance, Rds};
 use aws_sdk_rds::types;
 use aws_sdk_rds::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("RDS", "DescribeDBInstances", "rds:DescribeDBInstances"),
-    Operation::new("RDS", "DescribeDBClusters", "rds:DescribeDBClusters"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("RDS", "rds": DescribeDBInstances, DescribeDBClusters);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<Rds, CallError> {
     read(&client!(aws_sdk_rds, scope), scope).await
@@ -23,25 +20,10 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Rds, CallError> {
 
 async fn read(rds: &Client, scope: &Scope) -> Result<Rds, CallError> {
     let (instances, clusters) = futures::join!(
-        rds.describe_db_instances()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Vec<_>>(),
-        rds.describe_db_clusters()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Vec<_>>(),
+        every(rds.describe_db_instances().into_paginator().items().send()),
+        every(rds.describe_db_clusters().into_paginator().items().send()),
     );
-    let instances: Vec<types::DbInstance> = instances
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
-    let clusters: Vec<types::DbCluster> = clusters
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(call)?;
+    let (instances, clusters) = (instances?, clusters?);
     Ok(Rds {
         instances: instances
             .iter()

@@ -7,8 +7,8 @@
 //! never set is absent (`None`), never an error; a bucket deleted since it was
 //! listed (`NoSuchBucket`) is left out.
 
-use super::policy::Operation;
-use super::{call, for_each_concurrent, rfc3339, tags_from, Scope};
+use super::policy::{operations_of, Operation};
+use super::{each_found, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
 use crate::aws::{error_code, in_region, CallError};
 use crate::snapshot::{Bucket, BucketEncryption, PublicAccessBlock, S3};
 use aws_config::SdkConfig;
@@ -17,22 +17,16 @@ use aws_sdk_s3::Client;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("S3", "ListBuckets", "s3:ListAllMyBuckets"),
-    Operation::new("S3", "GetBucketLocation", "s3:GetBucketLocation"),
-    Operation::new("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
-    Operation::new("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
-    Operation::new(
-        "S3",
-        "GetPublicAccessBlock",
-        "s3:GetBucketPublicAccessBlock",
-    ),
-    Operation::new("S3", "GetBucketPolicy", "s3:GetBucketPolicy"),
-    Operation::new("S3", "GetBucketLogging", "s3:GetBucketLogging"),
-    Operation::new("S3", "GetBucketTagging", "s3:GetBucketTagging"),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "S3", "s3":
+    ListBuckets = "ListAllMyBuckets",
+    GetBucketLocation,
+    GetBucketVersioning,
+    GetBucketEncryption = "GetEncryptionConfiguration",
+    GetPublicAccessBlock = "GetBucketPublicAccessBlock",
+    GetBucketPolicy, GetBucketLogging, GetBucketTagging,
+);
 
 pub(crate) async fn collect(scope: &Scope) -> Result<S3, CallError> {
     let list = s3_client(&scope.config, scope);
@@ -56,14 +50,7 @@ async fn read(
     list: &Client,
     regional: impl Fn(&str) -> Client,
 ) -> Result<S3, CallError> {
-    let listed = list
-        .list_buckets()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let listed = every(list.list_buckets().into_paginator().items().send()).await?;
 
     // (name, created, region), the region from the list when it has it.
     let located = for_each_concurrent(listed, |b| async move {
@@ -71,11 +58,16 @@ async fn read(
         let created = b.creation_date().and_then(rfc3339);
         let region = match b.bucket_region().filter(|r| !r.is_empty()) {
             Some(r) => r.to_string(),
-            None => match list.get_bucket_location().bucket(&name).send().await {
-                Ok(out) => crate::aws::bucket_region(out.location_constraint().map(|c| c.as_str())),
-                Err(e) if error_code(&e) == Some("NoSuchBucket") => return Ok(None),
-                Err(e) => return Err(call(e)),
-            },
+            None => {
+                let Some(out) = found(
+                    list.get_bucket_location().bucket(&name).send().await,
+                    &[NO_SUCH_BUCKET],
+                )?
+                else {
+                    return Ok(None);
+                };
+                crate::aws::bucket_region(out.location_constraint().map(|c| c.as_str()))
+            }
         };
         Ok(Some((name, created, region)))
     })
@@ -87,7 +79,7 @@ async fn read(
         .into_iter()
         .map(|region| (region.to_string(), regional(region)))
         .collect();
-    let buckets = for_each_concurrent(located, |(name, created, region)| {
+    let buckets = each_found(located, |(name, created, region)| {
         let s3 = clients[&region].clone();
         async move {
             match bucket(scope, &s3, name, created, region).await {
@@ -98,10 +90,11 @@ async fn read(
         }
     })
     .await?;
-    Ok(S3 {
-        buckets: buckets.into_iter().flatten().collect(),
-    })
+    Ok(S3 { buckets })
 }
+
+/// The code S3 answers for a bucket deleted since it was listed.
+const NO_SUCH_BUCKET: &str = "NoSuchBucket";
 
 /// Why a bucket is not in the result.
 enum Skip {
@@ -120,12 +113,8 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     match result {
-        Ok(out) => Ok(Some(out)),
-        Err(e) => match error_code(&e) {
-            Some("NoSuchBucket") => Err(Skip::Gone),
-            Some(code) if Some(code) == absent_code => Ok(None),
-            _ => Err(Skip::Failed(call(e))),
-        },
+        Err(e) if error_code(&e) == Some(NO_SUCH_BUCKET) => Err(Skip::Gone),
+        result => found(result, absent_code.as_slice()).map_err(Skip::Failed),
     }
 }
 

@@ -1,20 +1,16 @@
 //! Secrets Manager: secret *metadata* from ListSecrets alone, which already carries
 //! rotation, KMS key, owning service and tags. GetSecretValue is never called.
 
-use super::policy::Operation;
-use super::{call, client, rfc3339, tags_from, Scope};
+use super::policy::{operations_of, Operation};
+use super::{client, every, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Secret, SecretsManager};
 use aws_sdk_secretsmanager::types::RotationRulesType;
 use aws_sdk_secretsmanager::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[Operation::new(
-    "Secrets Manager",
-    "ListSecrets",
-    "secretsmanager:ListSecrets",
-)];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] =
+    operations_of!("Secrets Manager", "secretsmanager": ListSecrets);
 
 /// ListSecrets' largest page.
 const PAGE_SIZE: i32 = 100;
@@ -24,14 +20,13 @@ pub(crate) async fn collect(scope: &Scope) -> Result<SecretsManager, CallError> 
 }
 
 async fn read(scope: &Scope, sm: &Client) -> Result<SecretsManager, CallError> {
-    let pages = sm
-        .list_secrets()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let pages = every(
+        sm.list_secrets()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .send(),
+    )
+    .await?;
     let secrets = pages
         .iter()
         .flat_map(|page| page.secret_list())

@@ -1,19 +1,14 @@
 //! SSM Parameter Store: parameter *metadata* from DescribeParameters alone. Values
 //! are secrets: GetParameter, GetParameters and GetParametersByPath are never called.
 
-use super::policy::Operation;
-use super::{call, client, rfc3339, Scope};
+use super::policy::{operations_of, Operation};
+use super::{client, every, rfc3339, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Parameter, Ssm};
 use aws_sdk_ssm::Client;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[Operation::new(
-    "SSM",
-    "DescribeParameters",
-    "ssm:DescribeParameters",
-)];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!("SSM", "ssm": DescribeParameters);
 
 /// DescribeParameters' largest page (the default is 10).
 const PAGE_SIZE: i32 = 50;
@@ -23,14 +18,13 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Ssm, CallError> {
 }
 
 async fn read(scope: &Scope, ssm: &Client) -> Result<Ssm, CallError> {
-    let pages = ssm
-        .describe_parameters()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .send()
-        .try_collect()
-        .await
-        .map_err(call)?;
+    let pages = every(
+        ssm.describe_parameters()
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .send(),
+    )
+    .await?;
     let parameters = pages
         .iter()
         .flat_map(|page| page.parameters())

@@ -6,48 +6,42 @@
 //! WAFv2 has no paginators in the SDK: lists page by `NextMarker`, which WAF may
 //! return even on the last page, so paging stops at an empty page too.
 
-use super::policy::Operation;
-use super::{call, client, for_each_concurrent, tags_from, Scope};
+use super::policy::{operations_of, Operation};
+use super::{call, client, each_found, for_each_concurrent, found, tags_from, Read, Scope};
 use crate::aws::{classify, error_code, CallError};
-use crate::snapshot::{ErrorClass, ManagedRuleGroup, WafRule, Wafv2, WebAcl};
+use crate::snapshot::{ErrorClass, ManagedRuleGroup, WafRule, Wafv2, WebAcl, WebAclTargets};
 use aws_sdk_wafv2::types::{self, ResourceType, Scope as WafScope};
 use aws_sdk_wafv2::Client;
 use std::collections::BTreeMap;
 use std::future::Future;
 
-/// The AWS operations this collector sends, each with the IAM action it needs
-/// (`archaudit policy` prints them; tests keep the list and the calls in step).
-pub(crate) const OPERATIONS: &[Operation] = &[
-    Operation::new("WAFV2", "ListWebACLs", "wafv2:ListWebACLs"),
-    Operation::new("WAFV2", "GetWebACL", "wafv2:GetWebACL"),
-    Operation::new(
-        "WAFV2",
-        "GetLoggingConfiguration",
-        "wafv2:GetLoggingConfiguration",
-    ),
-    Operation::new("WAFV2", "ListTagsForResource", "wafv2:ListTagsForResource"),
-    Operation::new(
-        "WAFV2",
-        "ListResourcesForWebACL",
-        "wafv2:ListResourcesForWebACL",
-    ),
-    Operation::new(
-        "WAFV2",
-        "GetWebACLForResource",
-        "wafv2:GetWebACLForResource",
-    ),
-];
+/// Every AWS operation sent, with its IAM action (see `policy`).
+pub(crate) const OPERATIONS: &[Operation] = operations_of!(
+    "WAFV2", "wafv2":
+    ListWebACLs, GetWebACL, GetLoggingConfiguration, ListTagsForResource,
+    ListResourcesForWebACL, GetWebACLForResource,
+);
 
 /// The code WAF answers for a resource (or logging configuration) that does not exist.
 const NONEXISTENT: &str = "WAFNonexistentItemException";
 
-/// The region's web ACLs, and for each given ALB ARN the web ACL associated with it.
-/// `albs` is `None` when the region's load balancers could not be read.
-pub(crate) async fn collect(
+/// The region's web ACLs, read after the section whose resources they protect
+/// (the registry's `after`): each of its resources is looked up, and the web
+/// ACL protecting it goes back on it. When that section could not be read,
+/// there is nothing to look up.
+pub(crate) async fn collect_after<T: WebAclTargets>(
     scope: &Scope,
-    albs: Option<&[String]>,
-) -> Result<(Wafv2, BTreeMap<String, String>), CallError> {
-    read(&client!(aws_sdk_wafv2, scope), scope, albs).await
+    targets: &mut Read<T>,
+) -> Result<Wafv2, CallError> {
+    let albs = targets
+        .complete()
+        .then(|| targets.section.web_acl_targets());
+    let (section, associations) =
+        read(&client!(aws_sdk_wafv2, scope), scope, albs.as_deref()).await?;
+    if targets.complete() {
+        targets.section.set_web_acls(&associations);
+    }
+    Ok(section)
 }
 
 async fn read(
@@ -70,22 +64,23 @@ async fn read(
     })
     .await
     .map_err(call)?;
-    let described = for_each_concurrent(summaries, |s| describe(waf, scope, s)).await?;
-    let web_acls: Vec<WebAcl> = described.into_iter().flatten().collect();
+    let described = each_found(summaries, |s| describe(waf, scope, s)).await?;
+    let web_acls: Vec<WebAcl> = described;
 
     let associations: BTreeMap<String, String> =
         for_each_concurrent(albs.unwrap_or_default().to_vec(), |alb| async move {
-            match waf
-                .get_web_acl_for_resource()
-                .resource_arn(&alb)
-                .send()
-                .await
-            {
-                Ok(out) => Ok(out.web_acl().map(|acl| (alb, acl.arn().to_string()))),
-                // The load balancer was deleted since it was listed.
-                Err(e) if error_code(&e) == Some(NONEXISTENT) => Ok(None),
-                Err(e) => Err(call(e)),
-            }
+            // `None` when the load balancer was deleted since it was listed.
+            let out = found(
+                waf.get_web_acl_for_resource()
+                    .resource_arn(&alb)
+                    .send()
+                    .await,
+                &[NONEXISTENT],
+            )?;
+            Ok(out
+                .as_ref()
+                .and_then(|o| o.web_acl())
+                .map(|acl| (alb, acl.arn().to_string())))
         })
         .await?
         .into_iter()
@@ -159,26 +154,20 @@ async fn describe(
         .scope(WafScope::Regional)
         .send()
         .await;
-    let out = match got {
-        Ok(out) => out,
-        Err(e) if error_code(&e) == Some(NONEXISTENT) => return Ok(None),
-        Err(e) => return Err(call(e)),
-    };
-    let Some(acl) = out.web_acl() else {
+    let out = found(got, &[NONEXISTENT])?;
+    let Some(acl) = out.as_ref().and_then(|o| o.web_acl()) else {
         return Ok(None);
     };
     let arn = acl.arn();
 
-    let logging_enabled = match waf
-        .get_logging_configuration()
-        .resource_arn(arn)
-        .send()
-        .await
-    {
-        Ok(out) => out.logging_configuration().is_some(),
-        Err(e) if error_code(&e) == Some(NONEXISTENT) => false,
-        Err(e) => return Err(call(e)),
-    };
+    let logging_enabled = found(
+        waf.get_logging_configuration()
+            .resource_arn(arn)
+            .send()
+            .await,
+        &[NONEXISTENT],
+    )?
+    .is_some_and(|out| out.logging_configuration().is_some());
 
     let tags = pages(|marker| {
         let req = waf
@@ -195,11 +184,10 @@ async fn describe(
         }
     })
     .await;
-    let tags = match tags {
-        Ok(tags) => tags_from(&tags, |t| (Some(t.key()), Some(t.value()))),
-        Err(e) if error_code(&e) == Some(NONEXISTENT) => return Ok(None),
-        Err(e) => return Err(call(e)),
+    let Some(tags) = found(tags, &[NONEXISTENT])? else {
+        return Ok(None);
     };
+    let tags = tags_from(&tags, |t| (Some(t.key()), Some(t.value())));
 
     let mut rules: Vec<WafRule> = acl.rules().iter().map(rule).collect();
     rules.sort_by_key(|r| r.priority);

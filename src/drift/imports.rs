@@ -4,14 +4,14 @@
 //! and run `terraform plan -generate-config-out=generated.tf`.
 //!
 //! Each block names the resource type and the import id its provider
-//! documents (a name, an ARN or an id: see `IMPORT_IDS` in
-//! [`super::terraform`]). Only reported findings become blocks: a
+//! documents (a name, an ARN or an id: each service's mapping says which,
+//! `TerraformType::import`). Only reported findings become blocks: a
 //! suppressed finding, or a resource left out by the drift ignore list, is
 //! not adopted. Names, ids and account names are AWS data: they are escaped
 //! for HCL strings (quotes, backslashes, `${` and `%{` templates) and kept
 //! out of comments' line structure.
 
-use super::terraform::Drift;
+use super::Drift;
 use crate::engine::Finding;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -173,7 +173,7 @@ fn file_safe(s: &str) -> String {
 mod tests {
     use super::*;
 
-    use crate::drift::terraform::{AccountDrift, Unmanaged};
+    use crate::drift::{AccountDrift, Unmanaged};
     use crate::engine::{Severity, StateError};
     use crate::snapshot::ErrorClass;
 

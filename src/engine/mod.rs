@@ -21,6 +21,7 @@ pub mod finding;
 pub mod limits;
 mod recursion;
 pub mod rule;
+mod selection;
 pub mod suppress;
 
 pub use finding::{fingerprint, CoverageGap, Finding, Suppressed};
@@ -504,6 +505,16 @@ fn finding_region(explicit: Option<&str>, resource: &str) -> String {
 /// A gap's error, message and the rules it kept from being evaluated.
 type GapState = (ErrorClass, Option<String>, BTreeSet<String>);
 
+/// What every account's evaluation in one run shares.
+struct RunContext<'a> {
+    /// The snapshot's `generated_at`, the rules' notion of now.
+    now: &'a str,
+    org: &'a OrgView,
+    terraform: Option<&'a TerraformInput>,
+    /// Rules that ran out of time in some account, by rule id.
+    timed_out: Mutex<BTreeMap<String, Failure>>,
+}
+
 struct AccountResult {
     findings: Vec<Finding>,
     gaps: BTreeMap<(String, String), GapState>,
@@ -567,7 +578,12 @@ impl CompiledRules {
                 .collect(),
         };
 
-        let timed_out = Mutex::new(BTreeMap::new());
+        let run = RunContext {
+            now: &snapshot.generated_at,
+            org: &org,
+            terraform,
+            timed_out: Mutex::new(BTreeMap::new()),
+        };
         let results = limits::run(|| {
             snapshot
                 .accounts
@@ -575,15 +591,7 @@ impl CompiledRules {
                 .map_init(
                     || self.engine.clone(),
                     |engine, account| {
-                        self.evaluate_account(
-                            engine,
-                            account,
-                            role_of(&account.account.id),
-                            &snapshot.generated_at,
-                            &org,
-                            terraform,
-                            &timed_out,
-                        )
+                        self.evaluate_account(engine, account, role_of(&account.account.id), &run)
                     },
                 )
                 .collect::<Result<Vec<_>>>()
@@ -592,7 +600,7 @@ impl CompiledRules {
         // A rule that ran out of time is not evaluated anywhere, also where it
         // finished before that, so the report does not depend on which account
         // a thread took first.
-        let timed_out = timed_out.into_inner().expect("no panic holds it");
+        let timed_out = run.timed_out.into_inner().expect("no panic holds it");
         let mut findings = Vec::new();
         let mut gaps = Vec::new();
         let mut rules_run = BTreeSet::new();
@@ -664,22 +672,25 @@ impl CompiledRules {
 
     /// One account. A rule that fails here (an error, a limit) is reported
     /// as not evaluated in this account, and the run goes on; a rule that ran
-    /// out of time anywhere (in `timed_out`, by rule id) is not started
+    /// out of time anywhere (in `run.timed_out`, by rule id) is not started
     /// again, so a runaway rule costs its time limit about once per thread,
     /// not once per account.
-    #[allow(clippy::too_many_arguments)]
     fn evaluate_account(
         &self,
         engine: &mut regorus::Engine,
         account: &AccountSnapshot,
         role: Option<&str>,
-        now: &str,
-        org: &OrgView,
-        terraform: Option<&TerraformInput>,
-        timed_out: &Mutex<BTreeMap<String, Failure>>,
+        run: &RunContext<'_>,
     ) -> Result<AccountResult> {
+        let RunContext {
+            now,
+            org,
+            terraform,
+            timed_out,
+        } = run;
+        let terraform = *terraform;
         let id = &account.account.id;
-        let role_name = role.unwrap_or(UNASSIGNED);
+        let account_role = role.unwrap_or(UNASSIGNED);
         let coverage = Coverage::new(account);
         let mut result = AccountResult {
             findings: Vec::new(),
@@ -703,7 +714,7 @@ impl CompiledRules {
         }
 
         let drift = terraform.and_then(|t| t.accounts.get(id));
-        engine.set_input(account_input(account, now, role_name, org, drift)?);
+        engine.set_input(account_input(account, now, account_role, org, drift)?);
         for rule in self.rules.iter().filter(|r| r.applies_to(role)) {
             if rule.reads_terraform() {
                 let errors = terraform.map_or(&[][..], |t| t.errors.as_slice());
@@ -794,7 +805,7 @@ impl CompiledRules {
                     severity: rule.severity,
                     account_id: id.clone(),
                     account_name: account.account.name.clone(),
-                    account_role: role_name.to_string(),
+                    account_role: account_role.to_string(),
                     region,
                     resource: item.resource,
                     message: item.message,

@@ -37,7 +37,7 @@ impl Suppression {
             && self
                 .resource
                 .as_ref()
-                .is_none_or(|(_, g)| g.is_match(&f.resource))
+                .is_none_or(|g| g.is_match(&f.resource))
     }
 
     pub fn is_expired(&self, today: jiff::civil::Date) -> bool {

@@ -1,13 +1,14 @@
 //! `archaudit diff`: resources added, removed and changed between two runs, and
-//! findings new, updated, unchanged, resolved and not re-evaluated. SARIF goes
+//! findings new, updated, unchanged, resolved and not re-evaluated. Each
+//! reporter's `emit_diff` writes it: table, JSON and Markdown here, SARIF
 //! through [`super::SarifReporter`] with `baselineState`.
 
 use super::json::{listed, JsonFinding, Tool};
 use super::markdown::{escape, Doc};
 use super::table::text;
 use super::{plural, Report, TableReporter};
-use crate::drift::{FieldChange, ResourceDiff, ResourceRef};
 use crate::engine::{Finding, Severity};
+use crate::history::{FieldChange, ResourceDiff, ResourceRef};
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::Value;
@@ -167,7 +168,7 @@ pub(super) fn not_compared_lines(diff: &ResourceDiff) -> Vec<String> {
 }
 
 /// The diff as terminal tables.
-pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) -> Result<()> {
+pub(super) fn write_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) -> Result<()> {
     let tables = TableReporter {
         terminal,
         show_suppressed: false,
@@ -233,7 +234,7 @@ pub fn write_diff_table(out: &mut dyn Write, diff: &DiffReport, terminal: bool) 
 
 /// The diff as Markdown, for a job summary (within a comment's size, like
 /// the Markdown report).
-pub fn write_diff_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+pub(super) fn write_markdown(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
     let mut doc = Doc::new();
     let d = &diff.baseline().diff;
     doc.block(&format!(
@@ -363,7 +364,7 @@ struct JsonUpdated<'a> {
 }
 
 /// The diff as JSON (docs/json-report.md, "diff").
-pub fn write_diff_json(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+pub(super) fn write_json(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
     let report = diff.report;
     let baseline = diff.baseline();
     let d = &baseline.diff;

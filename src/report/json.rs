@@ -1,10 +1,10 @@
 //! The JSON report: a stable, documented schema (see docs/json-report.md).
 //! Fields are only ever added within a major `schema_version`.
 
-use super::{Report, Reporter};
-use crate::drift::BaselineState;
+use super::{DiffReport, Report, Reporter};
 use crate::engine::suppress::SuppressionNote;
 use crate::engine::{AccountInfo, CoverageGap, Finding, Severity};
+use crate::history::BaselineState;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -134,6 +134,10 @@ pub(super) fn listed<'a>(findings: &'a [Finding], report: &'a Report) -> Vec<Jso
 }
 
 impl Reporter for JsonReporter {
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+        super::diff::write_json(out, diff)
+    }
+
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let e = report.evaluation;
         let json = JsonReport {

@@ -7,7 +7,7 @@
 //! out (the JSON and SARIF reports hold everything).
 
 use super::escape::{self, thousands};
-use super::{plural, Report, Reporter};
+use super::{plural, DiffReport, Report, Reporter};
 use crate::engine::Finding;
 use crate::terraform::Located;
 use anyhow::Result;
@@ -184,6 +184,10 @@ fn terraform_cell(doc: &mut Doc, report: &Report, f: &Finding) -> Option<String>
 }
 
 impl Reporter for MarkdownReporter {
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+        super::diff::write_markdown(out, diff)
+    }
+
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let mut doc = Doc::new();
         let e = report.evaluation;

@@ -1,5 +1,10 @@
-//! Reports: one `Reporter` per format, each writing a whole [`Report`] to a
-//! writer. Only this module (and the CLI) writes output.
+//! Reports: one [`Reporter`] per format, each writing a whole [`Report`] (one
+//! run) or [`DiffReport`] (two runs compared) to a writer; [`reporter`] is the
+//! one place a [`Format`] picks its reporter. Only this module (and the CLI)
+//! writes output.
+//!
+//! Adding a format: its reporter file, a [`Format`] variant, its arm in
+//! [`reporter`].
 
 mod catalogue;
 mod diff;
@@ -11,16 +16,17 @@ mod sarif;
 mod table;
 
 pub use catalogue::{explain, markdown_table, render_catalogue, CatalogueFormat};
-pub use diff::{write_diff_json, write_diff_markdown, write_diff_table, DiffReport};
-pub use html::{write_diff_html, HtmlReporter};
+pub use diff::DiffReport;
+pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use markdown::MarkdownReporter;
 pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
 pub use table::TableReporter;
 
-use crate::drift::{BaselineState, FindingsDiff};
 use crate::engine::suppress::{NoteKind, SuppressionNote};
 use crate::engine::{Evaluation, Finding, Rule, Severity, Suppressed};
+use crate::history::{BaselineState, FindingsDiff, ResourceDiff};
+use crate::snapshot::Snapshot;
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -172,5 +178,56 @@ impl Report<'_> {
 
 /// Writes a report in one format.
 pub trait Reporter {
+    /// One run's findings.
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()>;
+    /// Two runs compared (`archaudit diff`).
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()>;
+}
+
+/// The report formats (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Tables grouped by account, for people
+    Table,
+    /// The documented JSON report (docs/json-report.md)
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning
+    Sarif,
+    /// Markdown for a job summary or a pull-request comment
+    Markdown,
+    /// One self-contained HTML page (no network): the organization against the
+    /// reference, a heat map, coverage, drift and filterable findings
+    Html,
+}
+
+/// How a report is written, besides its format.
+#[derive(Debug, Clone)]
+pub struct Presentation<'a> {
+    /// Writing to a terminal: colour and wrap to its width (table).
+    pub terminal: bool,
+    /// List suppressed findings too (table, HTML; they are always counted).
+    pub show_suppressed: bool,
+    /// SARIF `automationDetails.id`.
+    pub category: String,
+    /// The run's snapshot, when it is one: HTML draws the organization from it.
+    pub snapshot: Option<&'a Snapshot>,
+    /// The resources changed since the baseline (HTML shows them).
+    pub resources: Option<ResourceDiff>,
+}
+
+/// The reporter of a format.
+pub fn reporter(format: Format, presentation: Presentation) -> Box<dyn Reporter> {
+    match format {
+        Format::Table => Box::new(TableReporter {
+            terminal: presentation.terminal,
+            show_suppressed: presentation.show_suppressed,
+        }),
+        Format::Json => Box::new(JsonReporter),
+        Format::Sarif => Box::new(SarifReporter::new(presentation.category)),
+        Format::Markdown => Box::new(MarkdownReporter),
+        Format::Html => Box::new(
+            HtmlReporter::new(presentation.snapshot, presentation.show_suppressed)
+                .with_resources(presentation.resources),
+        ),
+    }
 }

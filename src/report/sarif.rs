@@ -10,9 +10,9 @@
 //! identity when Terraform lines move. One run per file, identified by its
 //! category in `automationDetails.id`.
 
-use super::{Report, Reporter};
-use crate::drift::BaselineState;
+use super::{DiffReport, Report, Reporter};
 use crate::engine::{Finding, Rule, Severity};
+use crate::history::BaselineState;
 use crate::terraform::{repo_relative_uri, Located};
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -297,6 +297,13 @@ impl SarifReporter {
 }
 
 impl Reporter for SarifReporter {
+    /// The new run's findings, each with its `baselineState`, and the
+    /// resolved ones as `absent`.
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+        self.with_absent = true;
+        self.emit(out, diff.report)
+    }
+
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let mut descriptors: Vec<sarif::ReportingDescriptor> =
             report.rules.iter().map(descriptor).collect();

@@ -5,9 +5,9 @@
 //! [`super::escape`]); the colours are archaudit's own.
 
 use super::escape::{terminal, terminal_capped};
-use super::{note_effect, plural, Report, Reporter};
-use crate::drift::BaselineState;
+use super::{note_effect, plural, DiffReport, Report, Reporter};
 use crate::engine::{Finding, Severity, UNASSIGNED};
+use crate::history::BaselineState;
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use std::io::Write;
@@ -77,6 +77,10 @@ impl TableReporter {
 }
 
 impl Reporter for TableReporter {
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+        super::diff::write_table(out, diff, self.terminal)
+    }
+
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let e = report.evaluation;
         for account in &e.accounts {

@@ -11,7 +11,8 @@ use std::fmt;
 pub struct CoverageEntry {
     /// A region name, or `global` for IAM and S3's bucket list.
     pub region: String,
-    /// The snapshot section: `ec2`, `eks`, `iam`, ...
+    /// The coverage key: a section (`ec2`, `eks`, `iam`, ...) or a part of one
+    /// read apart (`ec2-client-vpn`), or `account` for the whole account.
     pub service: String,
     pub status: CoverageStatus,
     pub error: Option<ErrorClass>,
@@ -72,40 +73,4 @@ impl CoverageEntry {
             message: None,
         }
     }
-}
-
-/// The services the snapshot models, and whether each is global (read once per
-/// account) or regional.
-pub const SERVICES: &[(&str, bool)] = &[
-    ("acm", false),
-    ("amp", false),
-    ("dynamodb", false),
-    ("ec2", false),
-    // Client VPN endpoints (in the ec2 section), read and covered apart.
-    ("ec2-client-vpn", false),
-    ("ecr", false),
-    ("efs", false),
-    ("eks", false),
-    // EKS add-ons (inside each cluster), read and covered apart.
-    ("eks-addons", false),
-    ("elbv2", false),
-    ("grafana", false),
-    ("iam", true),
-    ("logs", false),
-    ("opensearch", false),
-    ("rds", false),
-    ("s3", true),
-    ("secretsmanager", false),
-    ("ssm", false),
-    ("wafv2", false),
-];
-
-/// Whether `service` is read once per account rather than per region.
-pub fn is_global_service(service: &str) -> bool {
-    SERVICES.iter().any(|(s, global)| *s == service && *global)
-}
-
-/// Whether `service` is one the snapshot models.
-pub fn is_known_service(service: &str) -> bool {
-    SERVICES.iter().any(|(s, _)| *s == service)
 }

@@ -11,50 +11,40 @@
 //! [`AccountSnapshot::coverage`], and rules over unread data are not evaluated.
 //!
 //! Secret values and parameter values are never part of the model.
+//!
+//! This model is the rules' input contract: a rule reads `input.<section>`
+//! for its account (plus `input.account`, `input.now` and `input.org`). One
+//! file per service holds its section (the services are listed once, in
+//! `crate::services`). Identity fields mean the same everywhere and are not
+//! documented again on each type:
+//!
+//! - `arn`: the resource's ARN, its identity (findings name it, a diff
+//!   matches by it); a few resources without one get the ARN AWS would
+//!   format (an ECR registry, a Grafana workspace);
+//! - `region`: the region it was read in (IAM resources have none; an S3
+//!   bucket has its own);
+//! - `id`, `name`: as AWS gives them;
+//! - `tags`: key to value, empty when there are none.
+//!
+//! Times are RFC 3339 strings (`2026-11-24T06:00:00Z`); enumerations keep
+//! AWS's spelling, listed on each field.
 
-mod acm;
-mod amp;
 mod coverage;
-mod dynamodb;
-mod ec2;
-mod ecr;
-mod efs;
-mod eks;
-mod elbv2;
-mod grafana;
-mod iam;
 mod io;
-mod logs;
-mod opensearch;
-mod rds;
-mod s3;
-mod secretsmanager;
+mod section;
 mod shard;
-mod ssm;
+mod terraform;
 mod validate;
-mod wafv2;
 
-pub use acm::*;
-pub use amp::*;
 pub use coverage::*;
-pub use dynamodb::*;
-pub use ec2::*;
-pub use ecr::*;
-pub use efs::*;
-pub use eks::*;
-pub use elbv2::*;
-pub use grafana::*;
-pub use iam::*;
 pub use io::*;
-pub use logs::*;
-pub use opensearch::*;
-pub use rds::*;
-pub use s3::*;
-pub use secretsmanager::*;
+pub use section::{
+    coverage_keys, is_global_service, is_known_service, service_of, Part, Section, Service,
+};
+pub(crate) use section::{section, sort_by_key};
 pub use shard::*;
-pub use ssm::*;
+pub use terraform::*;
 pub use validate::{is_account_id, is_region_name, is_rfc3339, validate};
-pub use wafv2::*;
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
@@ -105,79 +95,61 @@ pub struct Account {
     pub tags: Tags,
 }
 
-/// One account: who it is, which regions were read, what could be read, and the data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AccountSnapshot {
-    pub account: Account,
-    pub regions: Vec<String>,
-    pub coverage: Vec<CoverageEntry>,
-    pub acm: Acm,
-    pub amp: Amp,
-    pub dynamodb: Dynamodb,
-    pub ec2: Ec2,
-    pub ecr: Ecr,
-    pub efs: Efs,
-    pub eks: Eks,
-    pub elbv2: Elbv2,
-    pub grafana: Grafana,
-    pub iam: Iam,
-    pub logs: Logs,
-    pub opensearch: OpenSearch,
-    pub rds: Rds,
-    pub s3: S3,
-    pub secretsmanager: SecretsManager,
-    pub ssm: Ssm,
-    pub wafv2: Wafv2,
-}
+/// Writes, from the service registry, the service modules, [`AccountSnapshot`]
+/// with one field per section, and [`SERVICES`].
+macro_rules! sections {
+    ($($name:ident: $ty:ident $(after $dep:ident)?),+ $(,)?) => {
+        $(
+            mod $name;
+            pub use $name::*;
+        )+
 
-impl AccountSnapshot {
-    /// Number of top-level resources held, for the report's summary.
-    pub fn resource_count(&self) -> usize {
-        self.acm.len()
-            + self.amp.len()
-            + self.dynamodb.len()
-            + self.ec2.len()
-            + self.ecr.len()
-            + self.efs.len()
-            + self.eks.len()
-            + self.elbv2.len()
-            + self.grafana.len()
-            + self.iam.len()
-            + self.logs.len()
-            + self.opensearch.len()
-            + self.rds.len()
-            + self.s3.len()
-            + self.secretsmanager.len()
-            + self.ssm.len()
-            + self.wafv2.len()
-    }
+        /// One account: who it is, which regions were read, what could be read, and
+        /// one section per service of the registry (always present, possibly empty).
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct AccountSnapshot {
+            pub account: Account,
+            /// The regions read, sorted.
+            pub regions: Vec<String>,
+            /// What was read: one entry per (region, coverage key) collected, and an
+            /// `account` entry when the whole account could not be read.
+            pub coverage: Vec<CoverageEntry>,
+            $(
+                #[doc = concat!("The `", stringify!($name), "` section: see [`", stringify!($ty), "`].")]
+                pub $name: $ty,
+            )+
+        }
 
-    /// Sorts every collection so that serialization is deterministic.
-    pub fn normalize(&mut self) {
-        self.regions.sort();
-        self.regions.dedup();
-        self.coverage
-            .sort_by(|a, b| (&a.region, &a.service).cmp(&(&b.region, &b.service)));
-        self.acm.normalize();
-        self.amp.normalize();
-        self.dynamodb.normalize();
-        self.ec2.normalize();
-        self.ecr.normalize();
-        self.efs.normalize();
-        self.eks.normalize();
-        self.elbv2.normalize();
-        self.grafana.normalize();
-        self.iam.normalize();
-        self.logs.normalize();
-        self.opensearch.normalize();
-        self.rds.normalize();
-        self.s3.normalize();
-        self.secretsmanager.normalize();
-        self.ssm.normalize();
-        self.wafv2.normalize();
-    }
+        impl AccountSnapshot {
+            /// Number of top-level resources held, for the report's summary.
+            pub fn resource_count(&self) -> usize {
+                0 $(+ self.$name.len())+
+            }
+
+            /// Sorts every collection so that serialization is deterministic.
+            pub fn normalize(&mut self) {
+                self.regions.sort();
+                self.regions.dedup();
+                self.coverage
+                    .sort_by(|a, b| (&a.region, &a.service).cmp(&(&b.region, &b.service)));
+                $(self.$name.normalize();)+
+            }
+        }
+
+        /// The services of the registry, in its order.
+        pub static SERVICES: &[Service] = &[$(
+            Service {
+                name: stringify!($name),
+                global: <$ty as Section>::GLOBAL,
+                parts: <$ty as Section>::PARTS,
+                terraform: <$ty as Section>::TERRAFORM,
+                invalid_value: <$ty as Section>::invalid_value,
+            },
+        )+];
+    };
 }
+crate::services::services!(sections);
 
 impl Snapshot {
     pub fn new(generated_at: String) -> Self {
@@ -202,31 +174,3 @@ impl Snapshot {
         self.accounts.iter().map(|a| a.resource_count()).sum()
     }
 }
-
-/// Sorts a collection by a key, so every section's `normalize` reads the same.
-pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
-    items.sort_by_key(|item| key(item));
-}
-
-/// Implements `len` (resource count) and `normalize` (sort by ARN) for a section
-/// whose collections are all `Vec`s of resources with an `arn`.
-macro_rules! section {
-    ($ty:ty { $($field:ident),+ $(,)? }) => {
-        impl $ty {
-            pub fn len(&self) -> usize {
-                0 $(+ self.$field.len())+
-            }
-            pub fn is_empty(&self) -> bool {
-                self.len() == 0
-            }
-            pub fn normalize(&mut self) {
-                $(crate::snapshot::sort_by_key(&mut self.$field, |r| r.arn.clone());)+
-            }
-            /// Adds another region's resources.
-            pub fn extend(&mut self, other: Self) {
-                $(self.$field.extend(other.$field);)+
-            }
-        }
-    };
-}
-pub(crate) use section;

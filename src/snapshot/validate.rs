@@ -8,8 +8,9 @@
 //!   ids 12 digits and each account present once, regions must look like
 //!   regions (a resource's region also one its account was read in, when its
 //!   service is regional).
-//! - A value a rule depends on that does not parse (a date, an EKS version)
-//!   marks the part of the account that holds it as not read
+//! - A value a rule depends on that does not parse (a date anywhere, or what
+//!   a section's `invalid_value` refuses, such as an EKS version) marks the
+//!   part of the account that holds it as not read
 //!   ([`ErrorClass::InvalidData`]): the rules over it are reported as not
 //!   evaluated there, and the report as incomplete.
 //!
@@ -17,7 +18,8 @@
 //! nanoseconds since 1970), so a value accepted here is a value rules can use.
 
 use super::{
-    is_global_service, AccountSnapshot, CoverageStatus, ErrorClass, Snapshot, GLOBAL_REGION,
+    is_global_service, service_of, AccountSnapshot, CoverageStatus, ErrorClass, Snapshot,
+    GLOBAL_REGION,
 };
 use anyhow::{bail, Result};
 use serde_json::Value;
@@ -62,23 +64,6 @@ pub fn is_rfc3339(s: &str) -> bool {
         .ok()
         .and_then(|t| t.timestamp_nanos_opt())
         .is_some()
-}
-
-/// An EKS Kubernetes version as rules compare it: `1.34`.
-fn is_minor_version(s: &str) -> bool {
-    match s.split_once('.') {
-        Some((major, minor)) => {
-            !major.is_empty()
-                && !minor.is_empty()
-                && major.len() <= 3
-                && minor.len() <= 3
-                && major
-                    .bytes()
-                    .chain(minor.bytes())
-                    .all(|b| b.is_ascii_digit())
-        }
-        None => false,
-    }
 }
 
 /// A value quoted in an error: escaped, and short.
@@ -243,6 +228,7 @@ fn mark_unparsable_values(account: &mut AccountSnapshot, sections: &[(String, Va
     let mut bad: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for (section, value) in sections {
         let global = is_global_service(section);
+        let service = service_of(section);
         visit_resources(
             value,
             section,
@@ -252,12 +238,10 @@ fn mark_unparsable_values(account: &mut AccountSnapshot, sections: &[(String, Va
                     let Value::String(s) = v else { continue };
                     let problem = if DATE_FIELDS.contains(&key.as_str()) && !is_rfc3339(s) {
                         "is not an RFC 3339 date-time"
-                    } else if section == "eks"
-                        && key == "version"
-                        && is_eks_versioned(path)
-                        && !is_minor_version(s)
+                    } else if let Some(problem) =
+                        service.and_then(|service| (service.invalid_value)(path, key, s))
                     {
-                        "is not a Kubernetes version such as 1.34"
+                        problem
                     } else {
                         continue;
                     };
@@ -294,12 +278,6 @@ fn mark_unparsable_values(account: &mut AccountSnapshot, sections: &[(String, Va
             }
         }
     }
-}
-
-/// EKS clusters and node groups carry a Kubernetes version; add-ons carry
-/// their own version scheme.
-fn is_eks_versioned(path: &str) -> bool {
-    !path.contains(".addons[")
 }
 
 /// Where an object sits: the region and ARN of the nearest enclosing object
@@ -344,6 +322,7 @@ fn visit_resources<'v>(value: &'v Value, path: &str, context: Context<'v>, visit
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::snapshot::is_minor_version;
 
     #[test]
     fn regions_ids_dates_and_versions() {

@@ -13,6 +13,7 @@ pub use source::{repo_relative_uri, SourceLocation, Sources};
 pub use state::{load_state, parse_state, State};
 
 use crate::engine::Finding;
+use crate::snapshot::{ArnKind, ArnNames, SERVICES};
 use anyhow::{bail, Context, Result};
 use source::Resolved;
 use state::Mode;
@@ -45,7 +46,7 @@ struct Entry {
 
 /// The accounts and regions a state's ARNs show it manages resources in.
 #[derive(Debug, Clone, Default)]
-struct Scope {
+struct Footprint {
     accounts: BTreeSet<String>,
     regions: BTreeSet<String>,
 }
@@ -60,7 +61,7 @@ pub struct Locations {
     by_address: HashMap<(usize, String), usize>,
     /// Instances without an `arn` attribute, by `id` and by `name`: (type, value).
     by_ident: HashMap<(String, String), Vec<usize>>,
-    scopes: Vec<Scope>,
+    footprints: Vec<Footprint>,
     /// Origins of states no scanned directory declares (with `--tf-dir` given).
     unresolved: Vec<String>,
 }
@@ -119,64 +120,40 @@ fn arn_parts(arn: &str) -> Option<(&str, &str, &str, &str)> {
     (!service.is_empty() && !resource.is_empty()).then_some((service, region, account, resource))
 }
 
-/// Terraform resource types that a kind of ARN (service, resource type) can
-/// belong to, for matching state instances that have no `arn` attribute by
-/// their `id` or `name`.
-const TYPES_BY_ARN_KIND: &[(&str, &str, &[&str])] = &[
-    ("dynamodb", "table", &["aws_dynamodb_table"]),
-    ("ec2", "instance", &["aws_instance"]),
-    ("ec2", "launch-template", &["aws_launch_template"]),
-    ("ec2", "security-group", &["aws_security_group"]),
-    ("ec2", "subnet", &["aws_subnet"]),
-    ("ec2", "vpc", &["aws_vpc"]),
-    ("ecr", "repository", &["aws_ecr_repository"]),
-    ("eks", "cluster", &["aws_eks_cluster"]),
-    ("elasticfilesystem", "file-system", &["aws_efs_file_system"]),
-    ("iam", "role", &["aws_iam_role"]),
-    ("iam", "user", &["aws_iam_user"]),
-    ("kms", "key", &["aws_kms_key"]),
-    ("logs", "log-group", &["aws_cloudwatch_log_group"]),
-    ("rds", "cluster", &["aws_rds_cluster"]),
-    ("rds", "db", &["aws_db_instance"]),
-    ("s3", "", &["aws_s3_bucket"]),
-    ("ssm", "parameter", &["aws_ssm_parameter"]),
-    (
-        "wafv2",
-        "regional",
-        &[
-            "aws_wafv2_web_acl",
-            "aws_wafv2_ip_set",
-            "aws_wafv2_rule_group",
-        ],
-    ),
-];
+/// Every kind of ARN the services' Terraform mappings declare, with its type.
+fn arn_kinds() -> impl Iterator<Item = (&'static str, ArnKind)> {
+    SERVICES
+        .iter()
+        .flat_map(|s| s.terraform)
+        .filter_map(|t| Some((t.kind, t.arn?)))
+}
 
-/// The Terraform types and the identifier values an ARN may be known by.
-fn ident_candidates(arn: &str) -> Option<(&'static [&'static str], Vec<String>)> {
+/// The Terraform types and the identifier values an ARN may be known by,
+/// from the mappings that declare its kind (`TerraformType::arn`).
+fn ident_candidates(arn: &str) -> Option<(Vec<&'static str>, Vec<String>)> {
     let (service, _, _, resource) = arn_parts(arn)?;
+    // A service whose resource part is the name itself (an S3 bucket).
+    let bare = arn_kinds().any(|(_, k)| k.service == service && k.resource.is_empty());
     let (rtype, rest) = match resource.find(['/', ':']) {
         Some(i) => (&resource[..i], &resource[i + 1..]),
-        None if service == "s3" => ("", resource),
+        None if bare => ("", resource),
         None => (resource, ""),
     };
-    let types = TYPES_BY_ARN_KIND
-        .iter()
-        .find(|(s, t, _)| *s == service && *t == rtype)?
-        .2;
+    let kinds: Vec<(&'static str, ArnKind)> = arn_kinds()
+        .filter(|(_, k)| k.service == service && k.resource == rtype)
+        .collect();
+    let names = kinds.first()?.1.names;
     let rest = rest.strip_suffix(":*").unwrap_or(rest);
     let mut values = vec![rest.to_string()];
-    match service {
-        // `role/path/Name`: the name is the last segment.
-        "iam" => values.extend(rest.rsplit('/').next().map(str::to_string)),
-        // `regional/webacl/Name/uuid`: the id is the uuid, the name before it.
-        "wafv2" => values.extend(rest.split('/').skip(1).map(str::to_string)),
-        // `parameter/a/b` is the parameter `/a/b`; `parameter/a` is `a`.
-        "ssm" => values.push(format!("/{rest}")),
-        _ => {}
+    match names {
+        ArnNames::Rest => {}
+        ArnNames::LastSegment => values.extend(rest.rsplit('/').next().map(str::to_string)),
+        ArnNames::Segments => values.extend(rest.split('/').skip(1).map(str::to_string)),
+        ArnNames::SlashPrefixed => values.push(format!("/{rest}")),
     }
     values.retain(|v| !v.is_empty());
     values.dedup();
-    Some((types, values))
+    Some((kinds.into_iter().map(|(kind, _)| kind).collect(), values))
 }
 
 impl Locations {
@@ -235,7 +212,7 @@ impl Locations {
                 out.unresolved.push(state.origin.clone());
             }
 
-            let mut scope = Scope::default();
+            let mut footprint = Footprint::default();
             for r in managed {
                 let resolved =
                     root.and_then(|dir| sources.resolve(dir, &r.module_names(), &r.kind, &r.name));
@@ -265,10 +242,10 @@ impl Locations {
                     if let Some(arn) = arn {
                         if let Some((_, region, account, _)) = arn_parts(arn) {
                             if !account.is_empty() {
-                                scope.accounts.insert(account.to_string());
+                                footprint.accounts.insert(account.to_string());
                             }
                             if !region.is_empty() {
-                                scope.regions.insert(region.to_string());
+                                footprint.regions.insert(region.to_string());
                             }
                         }
                         out.by_arn.entry(arn.to_string()).or_insert(entry);
@@ -282,7 +259,7 @@ impl Locations {
                     }
                 }
             }
-            out.scopes.push(scope);
+            out.footprints.push(footprint);
         }
         out
     }
@@ -337,18 +314,18 @@ impl Locations {
     fn by_identifier(&self, account_id: &str, region: &str, arn: &str) -> Option<usize> {
         let (types, values) = ident_candidates(arn)?;
         let mut found: BTreeSet<usize> = BTreeSet::new();
-        for kind in types {
+        for kind in &types {
             for value in &values {
                 let Some(entries) = self.by_ident.get(&(kind.to_string(), value.clone())) else {
                     continue;
                 };
                 for &i in entries {
-                    let scope = &self.scopes[self.entries[i].state];
+                    let footprint = &self.footprints[self.entries[i].state];
                     let account_ok =
-                        scope.accounts.is_empty() || scope.accounts.contains(account_id);
+                        footprint.accounts.is_empty() || footprint.accounts.contains(account_id);
                     let region_ok = region.is_empty()
-                        || scope.regions.is_empty()
-                        || scope.regions.contains(region);
+                        || footprint.regions.is_empty()
+                        || footprint.regions.contains(region);
                     if account_ok && region_ok && self.entries[i].kind == *kind {
                         found.insert(i);
                     }

@@ -265,14 +265,7 @@ fn findings(report: &str) -> BTreeSet<(String, String, String)> {
 fn audit_reports_the_seeded_drift_like_check_on_the_collected_snapshot() {
     let endpoint = Endpoint::start();
     endpoint.seed(0);
-    let (code, report, stderr) = endpoint.archaudit(&[
-        "audit",
-        "--org",
-        "--regions",
-        "eu-central-1",
-        "--format",
-        "json",
-    ]);
+    let (code, report, stderr) = endpoint.audit_org(&[]);
     assert_eq!(code, 1, "high findings fail the default gate: {stderr}");
     let found = findings(&report);
     let has = |rule: &str, role: &str, resource_part: &str| {

@@ -57,15 +57,7 @@ fn unassumable_account_and_denied_service_are_gaps_and_the_rest_is_audited() {
         {"account": seeded.management, "operation": "AssumeRole", "error": "AccessDenied", "role_account": dev},
         {"account": prod, "operation": "DescribeRepositories", "error": "AccessDeniedException"}
     ]));
-    let (code, report, stderr) = endpoint.archaudit(&[
-        "audit",
-        "--org",
-        "--regions",
-        "eu-central-1",
-        "--format",
-        "json",
-        "--strict",
-    ]);
+    let (code, report, stderr) = endpoint.audit_org(&["--strict"]);
     assert_eq!(code, 3, "--strict: the audit is incomplete: {stderr}");
     let v: Value = serde_json::from_str(&report).unwrap();
     let gaps = v["coverage_gaps"].as_array().unwrap();
@@ -190,16 +182,7 @@ fn a_region_that_is_not_enabled_is_reported_not_fatal() {
 fn only_read_operations_reach_the_endpoint() {
     let endpoint = Endpoint::start();
     endpoint.seed(0);
-    let (code, _, stderr) = endpoint.archaudit(&[
-        "audit",
-        "--org",
-        "--regions",
-        "eu-central-1",
-        "--format",
-        "json",
-        "--fail-on",
-        "none",
-    ]);
+    let (code, _, stderr) = endpoint.audit_org(&["--fail-on", "none"]);
     assert_eq!(code, 0, "{stderr}");
     let calls = endpoint.calls();
     assert!(

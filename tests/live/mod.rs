@@ -178,6 +178,20 @@ impl Endpoint {
         self.dir.path().join(name)
     }
 
+    /// `archaudit audit --org --regions eu-central-1 --format json`, then `extra`.
+    pub fn audit_org(&self, extra: &[&str]) -> (i32, String, String) {
+        let mut args = vec![
+            "audit",
+            "--org",
+            "--regions",
+            "eu-central-1",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        self.archaudit(&args)
+    }
+
     /// Runs archaudit against this endpoint (`--endpoint-url`) with test credentials only.
     pub fn archaudit(&self, args: &[&str]) -> (i32, String, String) {
         let mut args = args.to_vec();

@@ -187,14 +187,7 @@ fn live_audit_of_the_seeded_drifted_fixture_matches_check_on_the_fixture() {
         "one moto account per fixture account"
     );
 
-    let (code, report, stderr) = endpoint.archaudit(&[
-        "audit",
-        "--org",
-        "--regions",
-        "eu-central-1",
-        "--format",
-        "json",
-    ]);
+    let (code, report, stderr) = endpoint.audit_org(&[]);
     assert_eq!(code, 1, "high findings fail the default gate: {stderr}");
     let live = keys(&report, &seeded.ids, &live_roles);
 

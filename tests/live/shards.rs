@@ -157,19 +157,7 @@ fn four_shards_in_s3_give_the_findings_of_one_audit() {
     ))
     .unwrap();
 
-    let whole = json_report(
-        endpoint.archaudit(&[
-            "audit",
-            "--org",
-            "--regions",
-            "eu-central-1",
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-        ]),
-        0,
-    );
+    let whole = json_report(endpoint.audit_org(&["--fail-on", "none"]), 0);
     assert_eq!(whole["summary"]["accounts"], 9);
     assert_eq!(sharded["summary"]["accounts"], 9);
     assert!(findings(&whole).len() > 20, "the seeded drift is found");
@@ -181,18 +169,7 @@ fn four_shards_in_s3_give_the_findings_of_one_audit() {
     // Yesterday's shards as the baseline of today's audit: nothing changed, so
     // every finding is unchanged and --fail-on-new gates nothing.
     let against = json_report(
-        endpoint.archaudit(&[
-            "audit",
-            "--org",
-            "--regions",
-            "eu-central-1",
-            "--format",
-            "json",
-            "--baseline",
-            &prefix,
-            "--fail-on-new",
-            "low",
-        ]),
+        endpoint.audit_org(&["--baseline", &prefix, "--fail-on-new", "low"]),
         0,
     );
     assert_eq!(against["baseline"]["source"], prefix.as_str());

@@ -6,7 +6,7 @@
 //!
 //! archaudit's TFD findings must agree with Terraform's own
 //! `plan -refresh-only` (its `resource_drift`) on every attribute archaudit
-//! compares (the `COMPARED` table and tags), value for value: right after
+//! compares (each service's compared attributes and tags), value for value: right after
 //! the apply (no drift), on that state gone stale, after `apply
 //! -refresh-only`, and on the refreshed state gone stale again. Resources
 //! made by hand are what Terraform cannot see: archaudit reports them
@@ -17,7 +17,7 @@
 //! test with what to install, never skips it.
 
 use super::{repo, run_archaudit, venv, Endpoint};
-use archaudit::drift::terraform::{modelled, tags_compared, BUILTIN_IGNORED_TAGS, COMPARED};
+use archaudit::drift::{compared, modelled, tags_compared, BUILTIN_IGNORED_TAGS};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::Ident;
@@ -194,7 +194,7 @@ fn text(value: Option<&Value>) -> Option<String> {
 }
 
 /// Terraform's `plan -refresh-only`, restricted to what archaudit compares:
-/// each `resource_drift` entry's attributes of the `COMPARED` rows whose
+/// each `resource_drift` entry's compared attributes whose
 /// holder is its type, its tags (`tags_all`, where archaudit reads the
 /// type's tags), and the deletions.
 fn terraform_sees(tf: &Terraform, dir: &Path) -> Seen {
@@ -211,7 +211,7 @@ fn terraform_sees(tf: &Terraform, dir: &Path) -> Seen {
             seen.deleted.insert(address.clone());
             continue;
         }
-        for c in COMPARED
+        for c in compared()
             .iter()
             .filter(|c| c.holder_kind() == kind && c.applies(before))
         {
@@ -259,7 +259,7 @@ fn compared_values(state: &str) -> usize {
         let kind = modelled(kind).unwrap_or(kind);
         for i in r["instances"].as_array().unwrap() {
             let attributes = &i["attributes"];
-            n += COMPARED
+            n += compared()
                 .iter()
                 .filter(|c| c.holder_kind() == kind && c.applies(attributes))
                 .filter(|c| c.in_attributes(attributes).is_some())

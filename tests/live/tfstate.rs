@@ -157,13 +157,7 @@ fn state_in_s3_yields_drift_against_the_live_org() {
     std::fs::write(&config, "[rules]\nenable = [\"drift\"]\n").unwrap();
 
     let uri = format!("s3://{bucket}/{key}");
-    let (code, stdout, stderr) = endpoint.archaudit(&[
-        "audit",
-        "--org",
-        "--regions",
-        "eu-central-1",
-        "--format",
-        "json",
+    let (code, stdout, stderr) = endpoint.audit_org(&[
         "--fail-on",
         "none",
         "--config",

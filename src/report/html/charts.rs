@@ -7,8 +7,8 @@
 //! that must work offline.
 
 use super::{account_order, sev_class, truncate, Index};
-use crate::drift::BaselineState;
 use crate::engine::Severity;
+use crate::history::BaselineState;
 use crate::report::plural;
 use std::collections::{BTreeMap, BTreeSet};
 

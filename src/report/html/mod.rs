@@ -20,9 +20,9 @@ mod charts;
 mod docs;
 
 use super::diff::{not_compared_lines, resource_name, resources_summary, shown};
-use super::{note_effect, plural, Report, Reporter};
-use crate::drift::{BaselineState, ResourceDiff, ResourceRef};
+use super::{note_effect, plural, DiffReport, Report, Reporter};
 use crate::engine::{AccountInfo, CoverageGap, Finding, Severity, UNASSIGNED};
+use crate::history::{BaselineState, ResourceDiff, ResourceRef};
 use crate::snapshot::Snapshot;
 use crate::terraform::Located;
 use anyhow::Result;
@@ -72,26 +72,22 @@ impl HtmlReporter {
     }
 }
 
-/// `archaudit diff --format html`: the new run's page, with the drift first.
-pub fn write_diff_html(
-    out: &mut dyn Write,
-    diff: &super::DiffReport,
-    snapshot: Option<&Snapshot>,
-) -> Result<()> {
-    let mut reporter = HtmlReporter::new(snapshot, false).with_resources(diff.resources.cloned());
-    reporter.diff = Some(DiffHeader {
-        old_source: diff.old_source.to_string(),
-        old_generated_at: diff.old_generated_at.to_string(),
-        new_source: diff.new_source.to_string(),
-    });
-    reporter.emit(out, diff.report)
-}
-
 impl Reporter for HtmlReporter {
     fn emit(&mut self, out: &mut dyn Write, report: &Report) -> Result<()> {
         let page = self.page(report);
         out.write_all(page.render()?.as_bytes())?;
         Ok(())
+    }
+
+    /// `archaudit diff --format html`: the new run's page, with the drift first.
+    fn emit_diff(&mut self, out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
+        self.resources = diff.resources.cloned();
+        self.diff = Some(DiffHeader {
+            old_source: diff.old_source.to_string(),
+            old_generated_at: diff.old_generated_at.to_string(),
+            new_source: diff.new_source.to_string(),
+        });
+        self.emit(out, diff.report)
     }
 }
 

@@ -6,7 +6,7 @@
 //! read in both snapshots is not compared: its resources are neither added nor
 //! removed, and the part is listed instead.
 
-use crate::snapshot::{is_global_service, CoverageStatus, Snapshot, GLOBAL_REGION};
+use crate::snapshot::{is_global_service, service_of, CoverageStatus, Snapshot, GLOBAL_REGION};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,12 +80,23 @@ impl ResourceDiff {
     }
 }
 
-/// The coverage service a collection is read (and covered) under.
-fn coverage_service(section: &str, collection: &str) -> String {
-    match (section, collection) {
-        ("ec2", "client_vpn_endpoints") => "ec2-client-vpn".to_string(),
-        _ => section.to_string(),
-    }
+/// The coverage key a collection is read (and covered) under.
+fn coverage_key(section: &str, collection: &str) -> String {
+    service_of(section)
+        .map_or(section, |s| s.coverage_key_of(collection))
+        .to_string()
+}
+
+/// The fields of a collection's items read apart (`eks-addons`: a cluster's
+/// `addons`), each with its coverage key.
+fn parts_of(section: &str, collection: &str) -> Vec<(&'static str, &'static str)> {
+    service_of(section).map_or_else(Vec::new, |s| {
+        s.parts
+            .iter()
+            .filter(|p| p.collection == collection)
+            .filter_map(|p| Some((p.field?, p.key)))
+            .collect()
+    })
 }
 
 /// The (region, service) pairs read completely in an account.
@@ -260,7 +271,7 @@ pub fn diff_snapshots(old: &Snapshot, new: &Snapshot) -> serde_json::Result<Reso
         let both_read = |r: &ResourceRef| {
             let section = r.kind.split('.').next().unwrap_or(&r.kind);
             let collection = r.kind.split('.').nth(1).unwrap_or("");
-            let part = (r.region.clone(), coverage_service(section, collection));
+            let part = (r.region.clone(), coverage_key(section, collection));
             old_read.contains(&part) && new_read.contains(&part)
         };
         let (old_items, new_items) = (resources(old_account)?, resources(new_account)?);
@@ -275,12 +286,14 @@ pub fn diff_snapshots(old: &Snapshot, new: &Snapshot) -> serde_json::Result<Reso
                     }
                     let mut changes = Vec::new();
                     diff_values(&mut Vec::new(), Some(item), Some(new_item), &mut changes);
-                    // Add-ons are read apart from their cluster: compare them only when both read them.
-                    let addons = (r.region.clone(), "eks-addons".to_string());
-                    if kind == "eks.clusters"
-                        && !(old_read.contains(&addons) && new_read.contains(&addons))
-                    {
-                        changes.retain(|c| c.field != "addons" && !c.field.starts_with("addons "));
+                    // A field read apart (a cluster's add-ons) is compared only when both read it.
+                    let (section, collection) = kind.split_once('.').unwrap_or((kind, ""));
+                    for (field, key) in parts_of(section, collection) {
+                        let part = (r.region.clone(), key.to_string());
+                        if !(old_read.contains(&part) && new_read.contains(&part)) {
+                            let nested = format!("{field} ");
+                            changes.retain(|c| c.field != field && !c.field.starts_with(&nested));
+                        }
                     }
                     if !changes.is_empty() {
                         diff.changed.push(ResourceChange {

@@ -1,0 +1,135 @@
+//! The live side: every resource of an account whose Terraform type drift
+//! compares, found in its section by the mapping (`items`, `name`,
+//! `idents`, `tags`), one generic walk for every service.
+
+use super::mapping::types;
+use crate::snapshot::{AccountSnapshot, TagSource, Tags, TerraformType, GLOBAL_REGION};
+use serde_json::Value;
+
+/// One live resource of a modelled type.
+pub(super) struct Live {
+    pub kind: &'static str,
+    pub mapping: &'static TerraformType,
+    pub arn: String,
+    /// A region, or `global` for a global service's resources.
+    pub region: String,
+    pub name: String,
+    /// What a state instance without an `arn` may name it by (`id`, `name`).
+    pub idents: Vec<String>,
+    /// Its tags, or (for a listener) those of what it belongs to, which tell
+    /// who made it.
+    pub tags: Tags,
+    /// Whether `tags` are the resource's own, read from AWS: then they are
+    /// compared with the state's.
+    pub own_tags: bool,
+    /// Why AWS (not someone's Terraform) made it, if it did.
+    pub made_by_aws: Option<&'static str>,
+    /// The resource as the snapshot holds it.
+    pub value: Value,
+}
+
+/// Every live resource of a modelled type in an account.
+pub(super) fn live_resources(account: &AccountSnapshot) -> Vec<Live> {
+    // Our own snapshot types always serialize.
+    let sections = serde_json::to_value(account).unwrap_or(Value::Null);
+    let mut out = Vec::new();
+    for (service, mapping) in types().filter(|(_, t)| t.is_modelled()) {
+        let section = &sections[service.name];
+        let mut walk = mapping.items.split('/');
+        let collection = walk.next().unwrap_or_default();
+        let nested = walk.next();
+        for item in items(&section[collection]) {
+            let mut add = |value: &Value, parent: Option<&Value>| {
+                let region = if service.global {
+                    GLOBAL_REGION
+                } else {
+                    parent.unwrap_or(value)["region"]
+                        .as_str()
+                        .unwrap_or(GLOBAL_REGION)
+                };
+                let tags = match mapping.tags {
+                    TagSource::Own => tags_of(value),
+                    TagSource::Parent => parent.map(tags_of).unwrap_or_default(),
+                    TagSource::None => Tags::new(),
+                };
+                out.push(Live {
+                    kind: mapping.kind,
+                    mapping,
+                    arn: text(&value["arn"]),
+                    region: region.to_string(),
+                    name: render(mapping.name, value, parent),
+                    idents: mapping.idents.iter().map(|f| text(&value[*f])).collect(),
+                    tags,
+                    own_tags: mapping.tags == TagSource::Own,
+                    made_by_aws: (mapping.made_by_aws)(value, section),
+                    value: value.clone(),
+                });
+            };
+            match nested {
+                None => add(item, None),
+                Some(field) => {
+                    for child in items(&item[field]) {
+                        add(child, Some(item));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn items(list: &Value) -> &[Value] {
+    list.as_array().map_or(&[], Vec::as_slice)
+}
+
+fn tags_of(value: &Value) -> Tags {
+    serde_json::from_value(value["tags"].clone()).unwrap_or_default()
+}
+
+/// A field as text: strings bare, numbers as written, nothing empty.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A name template: `{field}` of the resource, `{..field}` of the item that
+/// holds it (`{..name} :{port}`).
+fn render(template: &str, value: &Value, parent: Option<&Value>) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let field = &rest[start + 1..start + len];
+        out.push_str(&match field.strip_prefix("..") {
+            Some(field) => parent.map(|p| text(&p[field])).unwrap_or_default(),
+            None => text(&value[field]),
+        });
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_come_from_the_resource_and_what_holds_it() {
+        let lb = json!({"name": "shared-ingress-alb"});
+        let listener = json!({"port": 443});
+        assert_eq!(
+            render("{..name} :{port}", &listener, Some(&lb)),
+            "shared-ingress-alb :443"
+        );
+        assert_eq!(render("{name}", &lb, None), "shared-ingress-alb");
+        assert_eq!(render("{missing}/x", &lb, None), "/x");
+    }
+}
