@@ -50,6 +50,7 @@ fn account(index: usize, resources: usize) -> AccountSnapshot {
             lb_type: "application".into(),
             scheme: if bad { "internet-facing" } else { "internal" }.into(),
             vpc_id: Some(format!("vpc-{u:017x}")),
+            security_group_ids: Vec::new(),
             dns_name: None,
             attributes: BTreeMap::from([
                 (
@@ -91,6 +92,8 @@ fn account(index: usize, resources: usize) -> AccountSnapshot {
             encryption: None,
             public_access_block: None,
             policy: None,
+            policy_is_public: None,
+            acl_grants: Vec::new(),
             logging_enabled: None,
             tags: Tags::new(),
         });
@@ -163,6 +166,7 @@ fn account(index: usize, resources: usize) -> AccountSnapshot {
             region: REGION.into(),
             cidr_block: "10.0.0.0/16".into(),
             is_default: false,
+            secondary_cidr_blocks: Vec::new(),
             tags: Tags::new(),
         });
         a.ec2.launch_templates.push(LaunchTemplate {

@@ -39,6 +39,7 @@ macro_rules! services {
             opensearch: OpenSearch,
             rds: Rds,
             s3: S3,
+            s3control: S3Control,
             secretsmanager: SecretsManager,
             ssm: Ssm,
             wafv2: Wafv2 after elbv2,

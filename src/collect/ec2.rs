@@ -1,9 +1,13 @@
-//! EC2: VPCs, subnets, flow logs, launch templates (the default version's data),
-//! instances (metadata options, launch template, instance profile) and Client VPN
-//! endpoints.
+//! EC2: VPCs, subnets, route tables, security groups and their rules, flow logs,
+//! launch templates (the default version's data), instances (network placement,
+//! metadata options, launch template, instance profile), EBS encryption by
+//! default and Client VPN endpoints.
 //!
 //! Every collection comes from one paginated Describe call; the list calls run
-//! concurrently. Launch templates' default versions come from one account-wide
+//! concurrently. Security groups and their rules are two calls: the rules come
+//! from DescribeSecurityGroupRules, which names each rule (`sgr-...`, what
+//! Terraform's rule resources are imported by) and gives it exactly one
+//! source, where DescribeSecurityGroups nests several sources per permission. Launch templates' default versions come from one account-wide
 //! DescribeLaunchTemplateVersions (`Versions=$Default`, no template id); only a
 //! template missing from that answer (created meanwhile) is read on its own.
 
@@ -11,18 +15,19 @@ use super::policy::{operations_of, Operation};
 use super::{client, each_found, every, found, tags_from, Read, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{
-    BlockDevice, ClientVpnEndpoint, Ec2, FlowLog, Instance, LaunchTemplate, MetadataOptions,
-    Subnet, Tags, Vpc,
+    BlockDevice, ClientVpnEndpoint, EbsEncryptionByDefault, Ec2, FlowLog, Instance, LaunchTemplate,
+    MetadataOptions, Route, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc,
 };
 use aws_sdk_ec2::types::{self as ec2t, LaunchTemplateVersion};
 use aws_sdk_ec2::Client;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// Every AWS operation sent, with its IAM action (see `policy`).
 pub(crate) const OPERATIONS: &[Operation] = operations_of!(
     "EC2", "ec2":
-    DescribeVpcs, DescribeSubnets, DescribeFlowLogs, DescribeInstances, DescribeLaunchTemplates,
-    DescribeLaunchTemplateVersions, DescribeClientVpnEndpoints,
+    DescribeVpcs, DescribeSubnets, DescribeRouteTables, DescribeSecurityGroups,
+    DescribeSecurityGroupRules, DescribeFlowLogs, DescribeInstances, DescribeLaunchTemplates,
+    DescribeLaunchTemplateVersions, GetEbsEncryptionByDefault, DescribeClientVpnEndpoints,
 );
 
 /// The tag EC2 puts on instances launched from a launch template.
@@ -49,19 +54,34 @@ pub(crate) async fn collect(scope: &Scope) -> Read<Ec2> {
 }
 
 async fn read(ec2: &Client, scope: &Scope) -> Result<Ec2, CallError> {
-    let (vpcs, subnets, flow_logs, launch_templates, instances) = futures::try_join!(
+    let (
+        vpcs,
+        subnets,
+        route_tables,
+        security_groups,
+        flow_logs,
+        launch_templates,
+        instances,
+        ebs_encryption_by_default,
+    ) = futures::try_join!(
         vpcs(ec2, scope),
         subnets(ec2, scope),
+        route_tables(ec2, scope),
+        security_groups(ec2, scope),
         flow_logs(ec2, scope),
         launch_templates(ec2, scope),
         instances(ec2, scope),
+        ebs_encryption_by_default(ec2, scope),
     )?;
     Ok(Ec2 {
         vpcs,
         subnets,
+        route_tables,
+        security_groups,
         flow_logs,
         launch_templates,
         instances,
+        ebs_encryption_by_default,
         client_vpn_endpoints: Vec::new(),
     })
 }
@@ -92,6 +112,17 @@ async fn vpcs(ec2: &Client, scope: &Scope) -> Result<Vec<Vpc>, CallError> {
                 region: scope.region.clone(),
                 cidr_block: v.cidr_block().unwrap_or_default().to_string(),
                 is_default: v.is_default().unwrap_or(false),
+                secondary_cidr_blocks: v
+                    .cidr_block_association_set()
+                    .iter()
+                    .filter(|a| {
+                        a.cidr_block_state().and_then(|s| s.state())
+                            == Some(&ec2t::VpcCidrBlockStateCode::Associated)
+                    })
+                    .filter_map(|a| a.cidr_block())
+                    .filter(|block| Some(*block) != v.cidr_block())
+                    .map(str::to_string)
+                    .collect(),
                 tags: tags(v.tags()),
                 id,
             })
@@ -120,6 +151,162 @@ async fn subnets(ec2: &Client, scope: &Scope) -> Result<Vec<Subnet>, CallError> 
             })
         })
         .collect())
+}
+
+async fn route_tables(ec2: &Client, scope: &Scope) -> Result<Vec<RouteTable>, CallError> {
+    let tables = every(ec2.describe_route_tables().into_paginator().items().send()).await?;
+    Ok(tables
+        .iter()
+        .filter_map(|t| {
+            let id = t.route_table_id()?.to_string();
+            let associations = t.associations();
+            let mut subnet_ids: Vec<String> = associations
+                .iter()
+                .filter_map(|a| a.subnet_id())
+                .map(str::to_string)
+                .collect();
+            subnet_ids.sort();
+            Some(RouteTable {
+                arn: arn(scope, t.owner_id(), "route-table", &id),
+                region: scope.region.clone(),
+                vpc_id: t.vpc_id().unwrap_or_default().to_string(),
+                main: associations.iter().any(|a| a.main() == Some(true)),
+                subnet_ids,
+                routes: t.routes().iter().filter_map(route).collect(),
+                tags: tags(t.tags()),
+                id,
+            })
+        })
+        .collect())
+}
+
+/// A route's destination and target; `None` for a route without either.
+fn route(r: &ec2t::Route) -> Option<Route> {
+    let destination = r
+        .destination_cidr_block()
+        .or(r.destination_ipv6_cidr_block())
+        .or(r.destination_prefix_list_id())?;
+    let target = r
+        .gateway_id()
+        .or(r.nat_gateway_id())
+        .or(r.egress_only_internet_gateway_id())
+        .or(r.transit_gateway_id())
+        .or(r.vpc_peering_connection_id())
+        .or(r.network_interface_id())
+        .or(r.instance_id())
+        .or(r.local_gateway_id())
+        .or(r.carrier_gateway_id())
+        .or(r.core_network_arn())?;
+    Some(Route {
+        destination: destination.to_string(),
+        target: target.to_string(),
+        state: r
+            .state()
+            .map(|s| s.as_str())
+            .unwrap_or("active")
+            .to_string(),
+    })
+}
+
+/// The region's security groups, each with its rules (a rule of a group
+/// created between the two calls is left out with its group).
+async fn security_groups(ec2: &Client, scope: &Scope) -> Result<Vec<SecurityGroup>, CallError> {
+    let (groups, rules) = futures::try_join!(
+        every(
+            ec2.describe_security_groups()
+                .into_paginator()
+                .items()
+                .send()
+        ),
+        every(
+            ec2.describe_security_group_rules()
+                .into_paginator()
+                .items()
+                .send()
+        ),
+    )?;
+    let mut by_group: HashMap<&str, (Vec<SecurityGroupRule>, Vec<SecurityGroupRule>)> =
+        HashMap::new();
+    for r in &rules {
+        let (Some(group), Some(rule)) = (r.group_id(), security_group_rule(scope, r)) else {
+            continue;
+        };
+        let (ingress, egress) = by_group.entry(group).or_default();
+        if r.is_egress() == Some(true) {
+            egress.push(rule);
+        } else {
+            ingress.push(rule);
+        }
+    }
+    Ok(groups
+        .iter()
+        .filter_map(|g| {
+            let id = g.group_id()?.to_string();
+            let (mut ingress, mut egress) = by_group.remove(id.as_str()).unwrap_or_default();
+            ingress.sort_by(|a, b| a.id.cmp(&b.id));
+            egress.sort_by(|a, b| a.id.cmp(&b.id));
+            Some(SecurityGroup {
+                arn: g
+                    .security_group_arn()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| arn(scope, g.owner_id(), "security-group", &id)),
+                region: scope.region.clone(),
+                name: g.group_name().unwrap_or_default().to_string(),
+                description: g.description().unwrap_or_default().to_string(),
+                vpc_id: g.vpc_id().map(str::to_string),
+                ingress,
+                egress,
+                tags: tags(g.tags()),
+                id,
+            })
+        })
+        .collect())
+}
+
+fn security_group_rule(scope: &Scope, r: &ec2t::SecurityGroupRule) -> Option<SecurityGroupRule> {
+    let id = r.security_group_rule_id()?.to_string();
+    Some(SecurityGroupRule {
+        arn: r
+            .security_group_rule_arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| arn(scope, r.group_owner_id(), "security-group-rule", &id)),
+        protocol: r.ip_protocol().unwrap_or("-1").to_string(),
+        from_port: r.from_port().map(i64::from),
+        to_port: r.to_port().map(i64::from),
+        cidr_ipv4: r.cidr_ipv4().map(str::to_string),
+        cidr_ipv6: r.cidr_ipv6().map(str::to_string),
+        prefix_list_id: r.prefix_list_id().map(str::to_string),
+        referenced_group_id: r
+            .referenced_group_info()
+            .and_then(|g| g.group_id())
+            .map(str::to_string),
+        description: r
+            .description()
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        tags: tags(r.tags()),
+        id,
+    })
+}
+
+/// The region's EBS encryption-by-default setting (one item).
+async fn ebs_encryption_by_default(
+    ec2: &Client,
+    scope: &Scope,
+) -> Result<Vec<EbsEncryptionByDefault>, CallError> {
+    let out = ec2
+        .get_ebs_encryption_by_default()
+        .send()
+        .await
+        .map_err(super::call)?;
+    Ok(vec![EbsEncryptionByDefault {
+        arn: format!(
+            "arn:{}:ec2:{}:{}:ebs-encryption-by-default",
+            scope.partition, scope.region, scope.account_id
+        ),
+        region: scope.region.clone(),
+        enabled: out.ebs_encryption_by_default().unwrap_or(false),
+    }])
 }
 
 async fn flow_logs(ec2: &Client, scope: &Scope) -> Result<Vec<FlowLog>, CallError> {
@@ -304,11 +491,27 @@ async fn instances(ec2: &Client, scope: &Scope) -> Result<Vec<Instance>, CallErr
                         .and_then(|m| m.http_endpoint())
                         .map(|v| v.as_str().to_string()),
                 },
+                subnet_id: i.subnet_id().map(str::to_string),
+                vpc_id: i.vpc_id().map(str::to_string),
+                public_ip: i.public_ip_address().map(str::to_string),
+                security_group_ids: instance_security_groups(i),
                 tags,
                 id,
             })
         })
         .collect())
+}
+
+/// The groups of the instance and of each of its network interfaces, sorted.
+fn instance_security_groups(i: &ec2t::Instance) -> Vec<String> {
+    let own = i.security_groups().iter().filter_map(|g| g.group_id());
+    let interfaces = i
+        .network_interfaces()
+        .iter()
+        .flat_map(|n| n.groups())
+        .filter_map(|g| g.group_id());
+    let ids: BTreeSet<&str> = own.chain(interfaces).collect();
+    ids.into_iter().map(str::to_string).collect()
 }
 
 async fn client_vpn_endpoints(
@@ -351,6 +554,8 @@ async fn client_vpn_endpoints(
                     .and_then(|c| c.enabled())
                     .unwrap_or(false),
                 split_tunnel: e.split_tunnel().unwrap_or(false),
+                client_cidr_block: e.client_cidr_block().map(str::to_string),
+                security_group_ids: e.security_group_ids().to_vec(),
                 tags: tags(e.tags()),
                 id,
             })
@@ -373,8 +578,12 @@ mod tests {
         DescribeLaunchTemplateVersionsError, DescribeLaunchTemplateVersionsOutput,
     };
     use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
+    use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
+    use aws_sdk_ec2::operation::describe_security_group_rules::DescribeSecurityGroupRulesOutput;
+    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
     use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
     use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
+    use aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput;
     use aws_smithy_mocks::{mock, Rule};
     use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
     use aws_smithy_runtime_api::http::StatusCode;
@@ -395,14 +604,26 @@ mod tests {
         crate::collect::mocked_client!(aws_sdk_ec2, rules)
     }
 
-    /// Empty answers for VPCs, subnets and flow logs.
+    /// Empty answers for VPCs, subnets, route tables, security groups, flow
+    /// logs, and EBS encryption by default off.
     fn empty_networks() -> Vec<Rule> {
         vec![
             mock!(Client::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().build()),
             mock!(Client::describe_subnets)
                 .then_output(|| DescribeSubnetsOutput::builder().build()),
+            mock!(Client::describe_route_tables)
+                .then_output(|| DescribeRouteTablesOutput::builder().build()),
+            mock!(Client::describe_security_groups)
+                .then_output(|| DescribeSecurityGroupsOutput::builder().build()),
+            mock!(Client::describe_security_group_rules)
+                .then_output(|| DescribeSecurityGroupRulesOutput::builder().build()),
             mock!(Client::describe_flow_logs)
                 .then_output(|| DescribeFlowLogsOutput::builder().build()),
+            mock!(Client::get_ebs_encryption_by_default).then_output(|| {
+                GetEbsEncryptionByDefaultOutput::builder()
+                    .ebs_encryption_by_default(false)
+                    .build()
+            }),
         ]
     }
 
@@ -450,6 +671,8 @@ mod tests {
                     .build(),
             )
             .split_tunnel(true)
+            .client_cidr_block("172.16.0.0/22")
+            .security_group_ids("sg-0e5e5e5e5e5e5e5e5")
             .tags(ec2t::Tag::builder().key("Name").value("dev-vpn").build())
             .build()
     }
@@ -495,6 +718,8 @@ mod tests {
         );
         assert!(e.connection_log_enabled);
         assert!(e.split_tunnel);
+        assert_eq!(e.client_cidr_block.as_deref(), Some("172.16.0.0/22"));
+        assert_eq!(e.security_group_ids, ["sg-0e5e5e5e5e5e5e5e5"]);
         assert_eq!(e.tags.get("Name").map(String::as_str), Some("dev-vpn"));
 
         let bare = &endpoints[1];
@@ -504,6 +729,7 @@ mod tests {
         assert!(bare.authentication_types.is_empty());
         assert!(!bare.connection_log_enabled);
         assert!(!bare.split_tunnel);
+        assert_eq!(bare.client_cidr_block, None);
     }
 
     #[tokio::test]
@@ -674,6 +900,29 @@ mod tests {
                                         .value("lt-0aaaaaaaaaaaaaaaa")
                                         .build(),
                                 )
+                                .subnet_id("subnet-0aaaaaaaaaaaaaaaa")
+                                .vpc_id("vpc-0123456789abcdef0")
+                                .public_ip_address("203.0.113.10")
+                                .security_groups(
+                                    ec2t::GroupIdentifier::builder()
+                                        .group_id("sg-0b0b0b0b0b0b0b0b0")
+                                        .build(),
+                                )
+                                // A second interface with another group, and the first again.
+                                .network_interfaces(
+                                    ec2t::InstanceNetworkInterface::builder()
+                                        .groups(
+                                            ec2t::GroupIdentifier::builder()
+                                                .group_id("sg-0a0a0a0a0a0a0a0a0")
+                                                .build(),
+                                        )
+                                        .groups(
+                                            ec2t::GroupIdentifier::builder()
+                                                .group_id("sg-0b0b0b0b0b0b0b0b0")
+                                                .build(),
+                                        )
+                                        .build(),
+                                )
                                 .build(),
                         )
                         .instances(
@@ -755,10 +1004,326 @@ mod tests {
         );
         assert_eq!(i.metadata_options.http_tokens.as_deref(), Some("optional"));
         assert_eq!(i.metadata_options.http_put_response_hop_limit, Some(1));
+        assert_eq!(i.subnet_id.as_deref(), Some("subnet-0aaaaaaaaaaaaaaaa"));
+        assert_eq!(i.vpc_id.as_deref(), Some("vpc-0123456789abcdef0"));
+        assert_eq!(i.public_ip.as_deref(), Some("203.0.113.10"));
+        assert_eq!(
+            i.security_group_ids,
+            ["sg-0a0a0a0a0a0a0a0a0", "sg-0b0b0b0b0b0b0b0b0"]
+        );
         let bare = &data.instances[1];
         assert_eq!(bare.state, "stopped");
         assert_eq!(bare.launch_template_id, None);
         assert_eq!(bare.iam_instance_profile_arn, None);
         assert_eq!(bare.metadata_options, MetadataOptions::default());
+        assert_eq!(
+            (bare.subnet_id.as_deref(), bare.public_ip.as_deref()),
+            (None, None)
+        );
+        assert!(bare.security_group_ids.is_empty());
+    }
+
+    fn rule(id: &str, group: &str, egress: bool) -> ec2t::builders::SecurityGroupRuleBuilder {
+        ec2t::SecurityGroupRule::builder()
+            .security_group_rule_id(id)
+            .group_id(group)
+            .group_owner_id(ACCOUNT)
+            .is_egress(egress)
+    }
+
+    #[tokio::test]
+    async fn security_groups_route_tables_and_ebs_default() {
+        const DB: &str = "sg-0d1d1d1d1d1d1d1d1";
+        const APP: &str = "sg-0a1a1a1a1a1a1a1a1";
+        let vpcs = mock!(Client::describe_vpcs).then_output(|| {
+            DescribeVpcsOutput::builder()
+                .vpcs(
+                    ec2t::Vpc::builder()
+                        .vpc_id("vpc-0123456789abcdef0")
+                        .owner_id(ACCOUNT)
+                        .cidr_block("10.20.0.0/16")
+                        .is_default(false)
+                        .cidr_block_association_set(association("10.20.0.0/16", true))
+                        .cidr_block_association_set(association("100.64.0.0/16", true))
+                        // Being removed: no longer the VPC's.
+                        .cidr_block_association_set(association("100.65.0.0/16", false))
+                        .build(),
+                )
+                .build()
+        });
+        let tables = mock!(Client::describe_route_tables).then_output(|| {
+            DescribeRouteTablesOutput::builder()
+                .route_tables(
+                    ec2t::RouteTable::builder()
+                        .route_table_id("rtb-0a0a0a0a0a0a0a0a0")
+                        .vpc_id("vpc-0123456789abcdef0")
+                        .owner_id(ACCOUNT)
+                        .associations(ec2t::RouteTableAssociation::builder().main(true).build())
+                        .routes(
+                            ec2t::Route::builder()
+                                .destination_cidr_block("10.20.0.0/16")
+                                .gateway_id("local")
+                                .state(ec2t::RouteState::Active)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .route_tables(
+                    ec2t::RouteTable::builder()
+                        .route_table_id("rtb-0b0b0b0b0b0b0b0b0")
+                        .vpc_id("vpc-0123456789abcdef0")
+                        .associations(
+                            ec2t::RouteTableAssociation::builder()
+                                .main(false)
+                                .subnet_id("subnet-0ccccccccccccccc2")
+                                .build(),
+                        )
+                        .associations(
+                            ec2t::RouteTableAssociation::builder()
+                                .main(false)
+                                .subnet_id("subnet-0ccccccccccccccc1")
+                                .build(),
+                        )
+                        .routes(
+                            ec2t::Route::builder()
+                                .destination_cidr_block("0.0.0.0/0")
+                                .gateway_id("igw-0f0f0f0f0f0f0f0f0")
+                                .state(ec2t::RouteState::Active)
+                                .build(),
+                        )
+                        .routes(
+                            ec2t::Route::builder()
+                                .destination_ipv6_cidr_block("::/0")
+                                .egress_only_internet_gateway_id("eigw-0e0e0e0e0e0e0e0e0")
+                                .state(ec2t::RouteState::Blackhole)
+                                .build(),
+                        )
+                        .routes(
+                            ec2t::Route::builder()
+                                .destination_prefix_list_id("pl-6ea54007")
+                                .nat_gateway_id("nat-0d0d0d0d0d0d0d0d0")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let groups = mock!(Client::describe_security_groups).then_output(|| {
+            DescribeSecurityGroupsOutput::builder()
+                .security_groups(
+                    ec2t::SecurityGroup::builder()
+                        .group_id(DB)
+                        .group_name("krci-shared-postgres")
+                        .description("PostgreSQL from the cluster")
+                        .vpc_id("vpc-0123456789abcdef0")
+                        .owner_id(ACCOUNT)
+                        .security_group_arn(format!(
+                            "arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{DB}"
+                        ))
+                        .tags(ec2t::Tag::builder().key("Name").value("postgres").build())
+                        .build(),
+                )
+                // No rules at all (a closed default group).
+                .security_groups(
+                    ec2t::SecurityGroup::builder()
+                        .group_id(APP)
+                        .group_name("default")
+                        .description("default VPC security group")
+                        .vpc_id("vpc-0123456789abcdef0")
+                        .owner_id(ACCOUNT)
+                        .build(),
+                )
+                .build()
+        });
+        let rules = mock!(Client::describe_security_group_rules).then_output(|| {
+            DescribeSecurityGroupRulesOutput::builder()
+                .security_group_rules(
+                    rule("sgr-0b00000000000000b", DB, false)
+                        .ip_protocol("tcp")
+                        .from_port(5432)
+                        .to_port(5432)
+                        .referenced_group_info(
+                            ec2t::ReferencedSecurityGroup::builder()
+                                .group_id("sg-0e0e0e0e0e0e0e0e0")
+                                .user_id(ACCOUNT)
+                                .build(),
+                        )
+                        .description("")
+                        .build(),
+                )
+                .security_group_rules(
+                    rule("sgr-0a00000000000000a", DB, false)
+                        .ip_protocol("tcp")
+                        .from_port(5432)
+                        .to_port(5432)
+                        .cidr_ipv4("10.20.0.0/16")
+                        .description("from the VPC")
+                        .build(),
+                )
+                .security_group_rules(
+                    rule("sgr-0c00000000000000c", DB, true)
+                        .ip_protocol("-1")
+                        .from_port(-1)
+                        .to_port(-1)
+                        .cidr_ipv6("::/0")
+                        .build(),
+                )
+                .security_group_rules(
+                    rule("sgr-0d00000000000000d", DB, false)
+                        .ip_protocol("tcp")
+                        .from_port(443)
+                        .to_port(443)
+                        .prefix_list_id("pl-02cd2c6b")
+                        .build(),
+                )
+                // A rule of a group created after the groups were listed.
+                .security_group_rules(
+                    rule("sgr-0f00000000000000f", "sg-0f0f0f0f0f0f0f0f0", false)
+                        .ip_protocol("tcp")
+                        .from_port(22)
+                        .to_port(22)
+                        .cidr_ipv4("0.0.0.0/0")
+                        .build(),
+                )
+                .build()
+        });
+        let ebs = mock!(Client::get_ebs_encryption_by_default).then_output(|| {
+            GetEbsEncryptionByDefaultOutput::builder()
+                .ebs_encryption_by_default(true)
+                .build()
+        });
+        let mut all = vec![vpcs, tables, groups, rules, ebs];
+        all.extend(empty_lists());
+        let ec2 = mocked(&all.iter().collect::<Vec<_>>());
+
+        let data = read(&ec2, &scope()).await.expect("EC2 read");
+        assert_eq!(data.vpcs[0].secondary_cidr_blocks, ["100.64.0.0/16"]);
+        assert_eq!(
+            data.ebs_encryption_by_default,
+            [EbsEncryptionByDefault {
+                arn: format!("arn:aws:ec2:{REGION}:{ACCOUNT}:ebs-encryption-by-default"),
+                region: REGION.to_string(),
+                enabled: true,
+            }]
+        );
+
+        let [main, public] = data.route_tables.as_slice() else {
+            panic!("two route tables: {:?}", data.route_tables)
+        };
+        assert_eq!(
+            main.arn,
+            format!("arn:aws:ec2:{REGION}:{ACCOUNT}:route-table/rtb-0a0a0a0a0a0a0a0a0")
+        );
+        assert!(main.main && main.subnet_ids.is_empty());
+        assert_eq!(
+            main.routes,
+            [Route {
+                destination: "10.20.0.0/16".into(),
+                target: "local".into(),
+                state: "active".into(),
+            }]
+        );
+        assert!(!public.main);
+        assert_eq!(
+            public.subnet_ids,
+            ["subnet-0ccccccccccccccc1", "subnet-0ccccccccccccccc2"]
+        );
+        let routes: Vec<(&str, &str, &str)> = public
+            .routes
+            .iter()
+            .map(|r| (r.destination.as_str(), r.target.as_str(), r.state.as_str()))
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                ("0.0.0.0/0", "igw-0f0f0f0f0f0f0f0f0", "active"),
+                ("::/0", "eigw-0e0e0e0e0e0e0e0e0", "blackhole"),
+                ("pl-6ea54007", "nat-0d0d0d0d0d0d0d0d0", "active"),
+            ]
+        );
+
+        let [db, app] = data.security_groups.as_slice() else {
+            panic!(
+                "two groups, the unlisted one left out: {:?}",
+                data.security_groups
+            )
+        };
+        assert_eq!(
+            db.arn,
+            format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{DB}")
+        );
+        assert_eq!(
+            (
+                db.name.as_str(),
+                db.description.as_str(),
+                db.vpc_id.as_deref()
+            ),
+            (
+                "krci-shared-postgres",
+                "PostgreSQL from the cluster",
+                Some("vpc-0123456789abcdef0")
+            )
+        );
+        assert_eq!(db.tags.get("Name").map(String::as_str), Some("postgres"));
+        let ingress: Vec<&str> = db.ingress.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ingress,
+            [
+                "sgr-0a00000000000000a",
+                "sgr-0b00000000000000b",
+                "sgr-0d00000000000000d"
+            ],
+            "sorted by id"
+        );
+        assert_eq!(
+            db.ingress[0],
+            SecurityGroupRule {
+                arn: format!(
+                    "arn:aws:ec2:{REGION}:{ACCOUNT}:security-group-rule/sgr-0a00000000000000a"
+                ),
+                id: "sgr-0a00000000000000a".into(),
+                protocol: "tcp".into(),
+                from_port: Some(5432),
+                to_port: Some(5432),
+                cidr_ipv4: Some("10.20.0.0/16".into()),
+                cidr_ipv6: None,
+                prefix_list_id: None,
+                referenced_group_id: None,
+                description: Some("from the VPC".into()),
+                tags: Tags::new(),
+            }
+        );
+        let by_group = &db.ingress[1];
+        assert_eq!(
+            (
+                by_group.referenced_group_id.as_deref(),
+                by_group.description.as_deref()
+            ),
+            (Some("sg-0e0e0e0e0e0e0e0e0"), None),
+            "an empty description is none"
+        );
+        assert_eq!(db.ingress[2].prefix_list_id.as_deref(), Some("pl-02cd2c6b"));
+        assert_eq!(db.egress.len(), 1);
+        assert_eq!(
+            (
+                db.egress[0].protocol.as_str(),
+                db.egress[0].from_port,
+                db.egress[0].cidr_ipv6.as_deref()
+            ),
+            ("-1", Some(-1), Some("::/0"))
+        );
+        assert!(app.ingress.is_empty() && app.egress.is_empty());
+    }
+
+    fn association(cidr: &str, associated: bool) -> ec2t::VpcCidrBlockAssociation {
+        let state = if associated {
+            ec2t::VpcCidrBlockStateCode::Associated
+        } else {
+            ec2t::VpcCidrBlockStateCode::Disassociating
+        };
+        ec2t::VpcCidrBlockAssociation::builder()
+            .cidr_block(cidr)
+            .cidr_block_state(ec2t::VpcCidrBlockState::builder().state(state).build())
+            .build()
     }
 }

@@ -1,5 +1,7 @@
 //! EFS: file systems (DescribeFileSystems, which carries their tags), each one's
-//! mount targets (DescribeMountTargets) and backup policy (DescribeBackupPolicy).
+//! mount targets (DescribeMountTargets, then DescribeMountTargetSecurityGroups
+//! for each: the list does not carry them) and backup policy
+//! (DescribeBackupPolicy).
 //!
 //! `PolicyNotFound` from DescribeBackupPolicy means no backup policy was ever set,
 //! so the default is in effect: automatic backups are off (`Some(false)`). A file
@@ -9,13 +11,14 @@ use super::policy::{operations_of, Operation};
 use super::{client, each_found, every, every_found, found, tags_from, Scope};
 use crate::aws::{error_code, CallError};
 use crate::snapshot::{Efs, FileSystem, MountTarget};
-use aws_sdk_efs::types::{FileSystemDescription, Status};
+use aws_sdk_efs::types::{FileSystemDescription, MountTargetDescription, Status};
 use aws_sdk_efs::Client;
 
 /// Every AWS operation sent, with its IAM action (see `policy`).
 pub(crate) const OPERATIONS: &[Operation] = operations_of!(
     "EFS", "elasticfilesystem":
-    DescribeFileSystems, DescribeMountTargets, DescribeBackupPolicy,
+    DescribeFileSystems, DescribeMountTargets, DescribeMountTargetSecurityGroups,
+    DescribeBackupPolicy,
 );
 
 /// The code EFS answers for a file system deleted since it was listed.
@@ -51,6 +54,7 @@ async fn file_system(
     else {
         return Ok(None);
     };
+    let mount_targets = each_found(mount_targets, |m| mount_target(efs, m)).await?;
     let policy = efs
         .describe_backup_policy()
         .file_system_id(&id)
@@ -89,15 +93,32 @@ async fn file_system(
         performance_mode: Some(fs.performance_mode().as_str().to_string()),
         throughput_mode: fs.throughput_mode().map(|m| m.as_str().to_string()),
         backup_enabled,
-        mount_targets: mount_targets
-            .iter()
-            .map(|m| MountTarget {
-                id: m.mount_target_id().to_string(),
-                subnet_id: m.subnet_id().to_string(),
-                availability_zone: m.availability_zone_name().unwrap_or_default().to_string(),
-            })
-            .collect(),
+        mount_targets,
         tags: tags_from(fs.tags(), |t| (Some(t.key()), Some(t.value()))),
         id,
+    }))
+}
+
+/// A mount target with its security groups; `None` when it no longer exists.
+async fn mount_target(
+    efs: &Client,
+    m: MountTargetDescription,
+) -> Result<Option<MountTarget>, CallError> {
+    let Some(groups) = found(
+        efs.describe_mount_target_security_groups()
+            .mount_target_id(m.mount_target_id())
+            .send()
+            .await,
+        &["MountTargetNotFound"],
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(MountTarget {
+        id: m.mount_target_id().to_string(),
+        subnet_id: m.subnet_id().to_string(),
+        availability_zone: m.availability_zone_name().unwrap_or_default().to_string(),
+        vpc_id: m.vpc_id().map(str::to_string),
+        security_group_ids: groups.security_groups().to_vec(),
     }))
 }

@@ -97,6 +97,14 @@ async fn cluster(eks: &Client, scope: &Scope, name: String) -> Result<Option<Clu
         platform_version: c.platform_version().map(str::to_string),
         role_arn: c.role_arn().map(str::to_string),
         vpc_id: vpc.and_then(|v| v.vpc_id()).map(str::to_string),
+        subnet_ids: vpc.map(|v| v.subnet_ids().to_vec()).unwrap_or_default(),
+        cluster_security_group_id: vpc
+            .and_then(|v| v.cluster_security_group_id())
+            .filter(|id| !id.is_empty())
+            .map(str::to_string),
+        security_group_ids: vpc
+            .map(|v| v.security_group_ids().to_vec())
+            .unwrap_or_default(),
         endpoint_public_access: vpc.is_some_and(|v| v.endpoint_public_access()),
         endpoint_private_access: vpc.is_some_and(|v| v.endpoint_private_access()),
         public_access_cidrs: vpc
@@ -164,6 +172,11 @@ async fn node_groups(eks: &Client, cluster: &str) -> Result<Vec<NodeGroup>, Call
             ami_type: g.ami_type().map(|t| t.as_str().to_string()),
             instance_types: g.instance_types().to_vec(),
             launch_template_id: g.launch_template().and_then(|t| t.id()).map(str::to_string),
+            subnet_ids: g.subnets().to_vec(),
+            remote_access_security_group_id: g
+                .resources()
+                .and_then(|r| r.remote_access_security_group())
+                .map(str::to_string),
             tags: tags(g.tags()),
             name,
         }))
@@ -272,6 +285,10 @@ mod tests {
                                 .resources_vpc_config(
                                     ekst::VpcConfigResponse::builder()
                                         .vpc_id("vpc-0123456789abcdef0")
+                                        .subnet_ids("subnet-0aaaaaaaaaaaaaaaa")
+                                        .subnet_ids("subnet-0bbbbbbbbbbbbbbbb")
+                                        .cluster_security_group_id("sg-0c1c1c1c1c1c1c1c1")
+                                        .security_group_ids("sg-0a2a2a2a2a2a2a2a2")
                                         .endpoint_public_access(true)
                                         .endpoint_private_access(true)
                                         .public_access_cidrs("203.0.113.0/24")
@@ -341,6 +358,12 @@ mod tests {
                             .node_role(format!("arn:aws:iam::{ACCOUNT}:role/krci-dev-node"))
                             .ami_type(ekst::AmiTypes::Al2023X8664Standard)
                             .instance_types("m6i.large")
+                            .subnets("subnet-0aaaaaaaaaaaaaaaa")
+                            .resources(
+                                ekst::NodegroupResources::builder()
+                                    .remote_access_security_group("sg-0d3d3d3d3d3d3d3d3")
+                                    .build(),
+                            )
                             .launch_template(
                                 ekst::LaunchTemplateSpecification::builder()
                                     .id("lt-0aaaaaaaaaaaaaaaa")
@@ -438,6 +461,15 @@ mod tests {
             Some("arn:aws:iam::123456789012:role/krci-dev-cluster")
         );
         assert_eq!(c.vpc_id.as_deref(), Some("vpc-0123456789abcdef0"));
+        assert_eq!(
+            c.subnet_ids,
+            ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+        );
+        assert_eq!(
+            c.cluster_security_group_id.as_deref(),
+            Some("sg-0c1c1c1c1c1c1c1c1")
+        );
+        assert_eq!(c.security_group_ids, ["sg-0a2a2a2a2a2a2a2a2"]);
         assert!(c.endpoint_public_access);
         assert!(c.endpoint_private_access);
         assert_eq!(c.public_access_cidrs, ["203.0.113.0/24"]);
@@ -473,6 +505,11 @@ mod tests {
             Some("lt-0aaaaaaaaaaaaaaaa")
         );
         assert_eq!(ng.tags.get("team").map(String::as_str), Some("platform"));
+        assert_eq!(ng.subnet_ids, ["subnet-0aaaaaaaaaaaaaaaa"]);
+        assert_eq!(
+            ng.remote_access_security_group_id.as_deref(),
+            Some("sg-0d3d3d3d3d3d3d3d3")
+        );
 
         assert!(c.addons.is_empty(), "add-ons are read apart");
         let added = addons(&eks, CLUSTER).await.expect("add-ons read");

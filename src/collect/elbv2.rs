@@ -114,6 +114,7 @@ async fn read(elb: &Client, scope: &Scope) -> Result<Elbv2, CallError> {
                     .map_or("internet-facing", |s| s.as_str())
                     .to_string(),
                 vpc_id: lb.vpc_id().map(str::to_string),
+                security_group_ids: lb.security_groups().to_vec(),
                 dns_name: lb.dns_name().map(str::to_string),
                 attributes,
                 listeners,

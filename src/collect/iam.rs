@@ -1,9 +1,11 @@
-//! IAM (global, read once per account): users with access key metadata, roles with
-//! trust policies, OIDC providers, server certificates and the account summary.
+//! IAM (global, read once per account): users with access key metadata, console
+//! password and MFA devices, roles with trust policies, OIDC providers, server
+//! certificates, the account summary and the account password policy.
 //!
 //! List calls do not return tags, and ListRoles does not return RoleLastUsed, so
 //! each user costs ListAccessKeys, GetAccessKeyLastUsed per key,
-//! ListAttachedUserPolicies and ListUserTags, and each role
+//! ListAttachedUserPolicies, ListUserTags, GetLoginProfile and ListMFADevices,
+//! and each role
 //! ListAttachedRolePolicies and GetRole (tags *and* last use in one call, where
 //! ListRoleTags would cost the same and give less). Secrets are never read: access
 //! key ids are identifiers, and no operation returning a secret is called.
@@ -15,7 +17,8 @@ use super::policy::{operations_of, Operation};
 use super::{call, client, each_found, every, every_found, found, rfc3339, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{
-    AccessKey, AccountSummary, Iam, OidcProvider, Role, ServerCertificate, User,
+    AccessKey, AccountSummary, Iam, LoginProfile, OidcProvider, PasswordPolicy, Role,
+    ServerCertificate, User,
 };
 use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
@@ -25,8 +28,9 @@ use serde_json::Value;
 pub(crate) const OPERATIONS: &[Operation] = operations_of!(
     "IAM", "iam":
     ListRoles, GetRole, ListAttachedRolePolicies, ListUsers, ListUserTags,
-    ListAttachedUserPolicies, ListAccessKeys, GetAccessKeyLastUsed, ListOpenIDConnectProviders,
-    GetOpenIDConnectProvider, ListServerCertificates, GetAccountSummary,
+    ListAttachedUserPolicies, ListAccessKeys, GetAccessKeyLastUsed, GetLoginProfile,
+    ListMFADevices, ListOpenIDConnectProviders, GetOpenIDConnectProvider, ListServerCertificates,
+    GetAccountSummary, GetAccountPasswordPolicy,
 );
 
 /// IAM's largest page for ListUsers and ListRoles (the default is 100).
@@ -38,12 +42,13 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Iam, CallError> {
 
 /// Reads the whole account's IAM through `iam`.
 async fn read(iam: &Client) -> Result<Iam, CallError> {
-    let (users, roles, oidc_providers, server_certificates, account_summary) = futures::try_join!(
+    let (users, roles, oidc_providers, server_certificates, account_summary, password_policy) = futures::try_join!(
         users(iam),
         roles(iam),
         oidc_providers(iam),
         server_certificates(iam),
         account_summary(iam),
+        password_policy(iam),
     )?;
     Ok(Iam {
         users,
@@ -51,6 +56,7 @@ async fn read(iam: &Client) -> Result<Iam, CallError> {
         oidc_providers,
         server_certificates,
         account_summary,
+        password_policy,
     })
 }
 
@@ -132,6 +138,26 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
         else {
             return Ok(None);
         };
+        // NoSuchEntity here is also "no console password": a user deleted
+        // meanwhile is told apart by ListMFADevices, asked next.
+        let login_profile = found(iam.get_login_profile().user_name(name).send().await, GONE)?
+            .and_then(|out| out.login_profile().cloned())
+            .map(|p| LoginProfile {
+                created: rfc3339(p.create_date()).unwrap_or_default(),
+                password_reset_required: p.password_reset_required(),
+            });
+        let Some(mfa_devices) = every_found(
+            iam.list_mfa_devices()
+                .user_name(name)
+                .into_paginator()
+                .items()
+                .send(),
+            GONE,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
         Ok(Some(User {
             arn: u.arn().to_string(),
             name: name.to_string(),
@@ -141,6 +167,11 @@ async fn users(iam: &Client) -> Result<Vec<User>, CallError> {
             attached_policies: attached
                 .iter()
                 .filter_map(|p| p.policy_arn().map(str::to_string))
+                .collect(),
+            login_profile,
+            mfa_devices: mfa_devices
+                .iter()
+                .map(|d| d.serial_number().to_string())
                 .collect(),
             tags: tags_from(&tags, |t| (Some(t.key()), Some(t.value()))),
         }))
@@ -275,6 +306,28 @@ async fn account_summary(iam: &Client) -> Result<Option<AccountSummary>, CallErr
     )
 }
 
+/// The account password policy; `None` when none is set (NoSuchEntity).
+async fn password_policy(iam: &Client) -> Result<Option<PasswordPolicy>, CallError> {
+    let out = found(iam.get_account_password_policy().send().await, GONE)?;
+    Ok(out
+        .as_ref()
+        .and_then(|o| o.password_policy())
+        .map(|p| PasswordPolicy {
+            minimum_password_length: p.minimum_password_length().map_or(6, i64::from),
+            require_symbols: p.require_symbols(),
+            require_numbers: p.require_numbers(),
+            require_uppercase_characters: p.require_uppercase_characters(),
+            require_lowercase_characters: p.require_lowercase_characters(),
+            allow_users_to_change_password: p.allow_users_to_change_password(),
+            max_password_age: p
+                .max_password_age()
+                .filter(|_| p.expire_passwords())
+                .map(i64::from),
+            password_reuse_prevention: p.password_reuse_prevention().map(i64::from),
+            hard_expiry: p.hard_expiry().unwrap_or(false),
+        }))
+}
+
 /// A trust policy as JSON, with `Statement` always an array. AWS returns the
 /// document URL-encoded (RFC 3986), moto as plain JSON. A document that is not
 /// JSON is kept as a string, so it stays visible rather than looking empty.
@@ -325,7 +378,11 @@ mod tests {
     use crate::snapshot::ErrorClass;
     use aws_sdk_iam::error::ErrorMetadata;
     use aws_sdk_iam::operation::get_access_key_last_used::GetAccessKeyLastUsedOutput;
+    use aws_sdk_iam::operation::get_account_password_policy::{
+        GetAccountPasswordPolicyError, GetAccountPasswordPolicyOutput,
+    };
     use aws_sdk_iam::operation::get_account_summary::GetAccountSummaryOutput;
+    use aws_sdk_iam::operation::get_login_profile::{GetLoginProfileError, GetLoginProfileOutput};
     use aws_sdk_iam::operation::get_open_id_connect_provider::GetOpenIdConnectProviderOutput;
     use aws_sdk_iam::operation::get_role::{GetRoleError, GetRoleOutput};
     use aws_sdk_iam::operation::list_access_keys::ListAccessKeysOutput;
@@ -333,14 +390,15 @@ mod tests {
         ListAttachedRolePoliciesError, ListAttachedRolePoliciesOutput,
     };
     use aws_sdk_iam::operation::list_attached_user_policies::ListAttachedUserPoliciesOutput;
+    use aws_sdk_iam::operation::list_mfa_devices::{ListMFADevicesError, ListMfaDevicesOutput};
     use aws_sdk_iam::operation::list_open_id_connect_providers::ListOpenIdConnectProvidersOutput;
     use aws_sdk_iam::operation::list_roles::ListRolesOutput;
     use aws_sdk_iam::operation::list_server_certificates::ListServerCertificatesOutput;
     use aws_sdk_iam::operation::list_user_tags::ListUserTagsOutput;
     use aws_sdk_iam::operation::list_users::ListUsersOutput;
     use aws_sdk_iam::types::{
-        AccessKeyLastUsed, AccessKeyMetadata, AttachedPolicy, OpenIdConnectProviderListEntry,
-        RoleLastUsed, ServerCertificateMetadata, StatusType, Tag,
+        AccessKeyLastUsed, AccessKeyMetadata, AttachedPolicy, MfaDevice,
+        OpenIdConnectProviderListEntry, RoleLastUsed, ServerCertificateMetadata, StatusType, Tag,
     };
     use aws_smithy_mocks::{mock, Rule};
     use aws_smithy_types::DateTime;
@@ -405,7 +463,30 @@ mod tests {
                     .summary_map(SummaryKeyType::Users, 0)
                     .build()
             }),
+            mock!(Client::get_account_password_policy).then_error(|| {
+                GetAccountPasswordPolicyError::generic(no_such_entity(
+                    "The Password Policy with domain name 111122223333 cannot be found.",
+                ))
+            }),
+            mock!(Client::get_login_profile).then_error(|| {
+                GetLoginProfileError::generic(no_such_entity(
+                    "Login Profile for User cannot be found.",
+                ))
+            }),
+            mock!(Client::list_mfa_devices).then_output(|| {
+                ListMfaDevicesOutput::builder()
+                    .set_mfa_devices(Some(vec![]))
+                    .build()
+                    .unwrap()
+            }),
         ]
+    }
+
+    fn no_such_entity(message: &str) -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code("NoSuchEntity")
+            .message(message)
+            .build()
     }
 
     fn role_rules() -> Vec<Rule> {
@@ -531,9 +612,57 @@ mod tests {
                             .build()
                             .unwrap(),
                     )
+                    .users(
+                        aws_sdk_iam::types::User::builder()
+                            .user_name("alice")
+                            .user_id("AIDAALICE")
+                            .path("/")
+                            .arn(format!("arn:aws:iam::{ACCOUNT}:user/alice"))
+                            .create_date(at(1_600_000_000))
+                            .password_last_used(at(1_710_000_000))
+                            .build()
+                            .unwrap(),
+                    )
                     .build()
                     .unwrap()
             }),
+            mock!(Client::get_login_profile)
+                .match_requests(|r| r.user_name() == Some("alice"))
+                .then_output(|| {
+                    GetLoginProfileOutput::builder()
+                        .login_profile(
+                            aws_sdk_iam::types::LoginProfile::builder()
+                                .user_name("alice")
+                                .create_date(at(1_650_000_000))
+                                .password_reset_required(true)
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                }),
+            mock!(Client::list_mfa_devices)
+                .match_requests(|r| r.user_name() == Some("alice"))
+                .then_output(|| {
+                    ListMfaDevicesOutput::builder()
+                        .mfa_devices(
+                            MfaDevice::builder()
+                                .user_name("alice")
+                                .serial_number(format!("arn:aws:iam::{ACCOUNT}:mfa/alice-phone"))
+                                .enable_date(at(1_650_000_100))
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                        .unwrap()
+                }),
+            mock!(Client::list_access_keys)
+                .match_requests(|r| r.user_name() == Some("alice"))
+                .then_output(|| {
+                    ListAccessKeysOutput::builder()
+                        .set_access_key_metadata(Some(vec![]))
+                        .build()
+                        .unwrap()
+                }),
             mock!(Client::list_access_keys).then_output(|| {
                 ListAccessKeysOutput::builder()
                     .access_key_metadata(
@@ -601,9 +730,34 @@ mod tests {
         ];
         let iam = mocked(&[rules, empty()].concat());
         let got = read(&iam).await.unwrap();
-        let [user] = got.users.as_slice() else {
-            panic!("one user expected: {:?}", got.users)
+        let [user, alice] = got.users.as_slice() else {
+            panic!("two users expected: {:?}", got.users)
         };
+        assert_eq!(alice.arn, "arn:aws:iam::111122223333:user/alice");
+        assert_eq!(
+            alice.login_profile,
+            Some(LoginProfile {
+                created: "2022-04-15T05:20:00Z".into(),
+                password_reset_required: true,
+            })
+        );
+        assert_eq!(
+            alice.mfa_devices,
+            ["arn:aws:iam::111122223333:mfa/alice-phone"]
+        );
+        assert_eq!(
+            alice.password_last_used.as_deref(),
+            Some("2024-03-09T16:00:00Z")
+        );
+        assert_eq!(
+            user.login_profile, None,
+            "NoSuchEntity: no console password"
+        );
+        assert!(user.mfa_devices.is_empty());
+        assert_eq!(
+            got.password_policy, None,
+            "NoSuchEntity: no password policy"
+        );
         assert_eq!(user.arn, "arn:aws:iam::111122223333:user/ci-bot");
         assert_eq!(user.created, "2020-09-13T12:26:40Z");
         assert_eq!(user.password_last_used, None);
@@ -696,6 +850,86 @@ mod tests {
                 upload_date: "2020-09-13T12:26:40Z".into(),
             }]
         );
+    }
+
+    #[tokio::test]
+    async fn the_password_policy_is_mapped() {
+        let rules = vec![mock!(Client::get_account_password_policy).then_output(|| {
+            GetAccountPasswordPolicyOutput::builder()
+                .password_policy(
+                    aws_sdk_iam::types::PasswordPolicy::builder()
+                        .minimum_password_length(14)
+                        .require_symbols(true)
+                        .require_numbers(true)
+                        .require_uppercase_characters(true)
+                        .require_lowercase_characters(false)
+                        .allow_users_to_change_password(true)
+                        .expire_passwords(true)
+                        .max_password_age(90)
+                        .password_reuse_prevention(24)
+                        .hard_expiry(false)
+                        .build(),
+                )
+                .build()
+        })];
+        let got = read(&mocked(&[rules, empty()].concat())).await.unwrap();
+        assert_eq!(
+            got.password_policy,
+            Some(PasswordPolicy {
+                minimum_password_length: 14,
+                require_symbols: true,
+                require_numbers: true,
+                require_uppercase_characters: true,
+                require_lowercase_characters: false,
+                allow_users_to_change_password: true,
+                max_password_age: Some(90),
+                password_reuse_prevention: Some(24),
+                hard_expiry: false,
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn a_user_deleted_since_listed_is_left_out() {
+        let rules = vec![
+            mock!(Client::list_users).then_output(|| {
+                ListUsersOutput::builder()
+                    .users(
+                        aws_sdk_iam::types::User::builder()
+                            .user_name("gone")
+                            .user_id("AIDAGONE")
+                            .path("/")
+                            .arn(format!("arn:aws:iam::{ACCOUNT}:user/gone"))
+                            .create_date(at(1_600_000_000))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap()
+            }),
+            mock!(Client::list_access_keys).then_output(|| {
+                ListAccessKeysOutput::builder()
+                    .set_access_key_metadata(Some(vec![]))
+                    .build()
+                    .unwrap()
+            }),
+            mock!(Client::list_attached_user_policies)
+                .then_output(|| ListAttachedUserPoliciesOutput::builder().build()),
+            mock!(Client::list_user_tags).then_output(|| {
+                ListUserTagsOutput::builder()
+                    .set_tags(Some(vec![]))
+                    .build()
+                    .unwrap()
+            }),
+            // Deleted before its MFA devices were listed.
+            mock!(Client::list_mfa_devices).then_error(|| {
+                ListMFADevicesError::generic(no_such_entity(
+                    "The user with name gone cannot be found.",
+                ))
+            }),
+        ];
+        let got = read(&mocked(&[rules, empty()].concat())).await.unwrap();
+        assert!(got.users.is_empty(), "{:?}", got.users);
     }
 
     #[tokio::test]

@@ -87,6 +87,14 @@ fn domain(d: &DomainStatus, region: &str, tags: crate::snapshot::Tags) -> Domain
             .and_then(|v| v.vpc_id())
             .filter(|id| !id.is_empty())
             .map(str::to_string),
+        subnet_ids: d
+            .vpc_options()
+            .map(|v| v.subnet_ids().to_vec())
+            .unwrap_or_default(),
+        security_group_ids: d
+            .vpc_options()
+            .map(|v| v.security_group_ids().to_vec())
+            .unwrap_or_default(),
         fine_grained_access_control: d
             .advanced_security_options()
             .and_then(|o| o.enabled())
@@ -173,6 +181,8 @@ mod tests {
                         .vpc_options(
                             VpcDerivedInfo::builder()
                                 .vpc_id("vpc-0a1b2c3d4e5f60718")
+                                .subnet_ids("subnet-0a1b2c3d4e5f60718")
+                                .security_group_ids("sg-0a1b2c3d4e5f60718")
                                 .build(),
                         )
                         .advanced_security_options(
@@ -225,6 +235,8 @@ mod tests {
                 enforce_https: true,
                 tls_security_policy: Some("Policy-Min-TLS-1-2-2019-07".to_string()),
                 vpc_id: Some("vpc-0a1b2c3d4e5f60718".to_string()),
+                subnet_ids: vec!["subnet-0a1b2c3d4e5f60718".to_string()],
+                security_group_ids: vec!["sg-0a1b2c3d4e5f60718".to_string()],
                 fine_grained_access_control: true,
                 tags: Tags::from([("Project".to_string(), "krci".to_string())]),
             }
@@ -235,6 +247,7 @@ mod tests {
             (bare.kms_key_id.as_deref(), bare.vpc_id.as_deref()),
             (None, None)
         );
+        assert!(bare.subnet_ids.is_empty() && bare.security_group_ids.is_empty());
         assert!(!got.domains.iter().any(|d| d.name == "krci-logs-6"));
     }
 }

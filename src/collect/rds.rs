@@ -52,6 +52,24 @@ fn instance(i: &types::DbInstance, region: &str) -> DbInstance {
             .unwrap_or(false),
         enabled_cloudwatch_logs_exports: i.enabled_cloudwatch_logs_exports().to_vec(),
         cluster_identifier: i.db_cluster_identifier().map(str::to_string),
+        vpc_id: i
+            .db_subnet_group()
+            .and_then(|g| g.vpc_id())
+            .map(str::to_string),
+        subnet_ids: i
+            .db_subnet_group()
+            .map(|g| g.subnets())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| s.subnet_identifier())
+            .map(str::to_string)
+            .collect(),
+        security_group_ids: i
+            .vpc_security_groups()
+            .iter()
+            .filter_map(|g| g.vpc_security_group_id())
+            .map(str::to_string)
+            .collect(),
         master_user_secret_arn: i
             .master_user_secret()
             .and_then(|s| s.secret_arn())
@@ -82,6 +100,12 @@ fn cluster(c: &types::DbCluster, region: &str) -> DbCluster {
             .master_user_secret()
             .and_then(|s| s.secret_arn())
             .map(str::to_string),
+        security_group_ids: c
+            .vpc_security_groups()
+            .iter()
+            .filter_map(|g| g.vpc_security_group_id())
+            .map(str::to_string)
+            .collect(),
         tags: tags_from(c.tag_list(), |t| (t.key(), t.value())),
     }
 }
@@ -97,7 +121,9 @@ mod tests {
         DescribeDBClustersError, DescribeDbClustersOutput,
     };
     use aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput;
-    use aws_sdk_rds::types::{MasterUserSecret, Tag};
+    use aws_sdk_rds::types::{
+        DbSubnetGroup, MasterUserSecret, Subnet, Tag, VpcSecurityGroupMembership,
+    };
     use aws_smithy_mocks::{mock, Rule};
 
     const CLUSTER_ARN: &str = "arn:aws:rds:eu-central-1:111122223333:cluster:krci-keycloak";
@@ -133,6 +159,28 @@ mod tests {
                         .backup_retention_period(7)
                         .deletion_protection(false)
                         .db_cluster_identifier("krci-keycloak")
+                        .db_subnet_group(
+                            DbSubnetGroup::builder()
+                                .db_subnet_group_name("krci-shared-data")
+                                .vpc_id("vpc-0e1edd681811ae31c")
+                                .subnets(
+                                    Subnet::builder()
+                                        .subnet_identifier("subnet-045e05ae7f27d65de")
+                                        .build(),
+                                )
+                                .subnets(
+                                    Subnet::builder()
+                                        .subnet_identifier("subnet-0a891169b94dbc020")
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .vpc_security_groups(
+                            VpcSecurityGroupMembership::builder()
+                                .vpc_security_group_id("sg-0c2d4e6f8a0b1c3d5")
+                                .status("active")
+                                .build(),
+                        )
                         .tag_list(Tag::builder().key("Project").value("krci").build())
                         .build(),
                 )
@@ -157,6 +205,12 @@ mod tests {
                         .deletion_protection(true)
                         .iam_database_authentication_enabled(true)
                         .enabled_cloudwatch_logs_exports("postgresql")
+                        .vpc_security_groups(
+                            VpcSecurityGroupMembership::builder()
+                                .vpc_security_group_id("sg-0c2d4e6f8a0b1c3d5")
+                                .status("active")
+                                .build(),
+                        )
                         .master_user_secret(
                             MasterUserSecret::builder()
                                 .secret_arn(SECRET)
@@ -189,6 +243,12 @@ mod tests {
                 iam_database_authentication_enabled: false,
                 enabled_cloudwatch_logs_exports: vec![],
                 cluster_identifier: Some("krci-keycloak".to_string()),
+                vpc_id: Some("vpc-0e1edd681811ae31c".to_string()),
+                subnet_ids: vec![
+                    "subnet-045e05ae7f27d65de".to_string(),
+                    "subnet-0a891169b94dbc020".to_string()
+                ],
+                security_group_ids: vec!["sg-0c2d4e6f8a0b1c3d5".to_string()],
                 master_user_secret_arn: None,
                 tags: Tags::from([("Project".to_string(), "krci".to_string())]),
             }]
@@ -199,6 +259,7 @@ mod tests {
             (CLUSTER_ARN, "krci-keycloak")
         );
         assert_eq!(c.publicly_accessible, None);
+        assert_eq!(c.security_group_ids, ["sg-0c2d4e6f8a0b1c3d5"]);
         assert!(
             c.multi_az
                 && c.deletion_protection

@@ -2,15 +2,16 @@
 //! its own region.
 //!
 //! ListBuckets returns each bucket's region on AWS (`BucketRegion`); only a bucket
-//! listed without one costs a GetBucketLocation. The six configuration reads of a
-//! bucket then go to a client for that region, all at once. Configuration that was
-//! never set is absent (`None`), never an error; a bucket deleted since it was
-//! listed (`NoSuchBucket`) is left out.
+//! listed without one costs a GetBucketLocation. The seven configuration reads of a
+//! bucket then go to a client for that region, all at once, and a bucket with a
+//! policy costs one more, GetBucketPolicyStatus (S3's own judgement of whether the
+//! policy is public). Configuration that was never set is absent (`None`), never an
+//! error; a bucket deleted since it was listed (`NoSuchBucket`) is left out.
 
 use super::policy::{operations_of, Operation};
 use super::{each_found, every, for_each_concurrent, found, rfc3339, tags_from, Scope};
 use crate::aws::{error_code, in_region, CallError};
-use crate::snapshot::{Bucket, BucketEncryption, PublicAccessBlock, S3};
+use crate::snapshot::{AclGrant, Bucket, BucketEncryption, PublicAccessBlock, S3};
 use aws_config::SdkConfig;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::Client;
@@ -25,7 +26,7 @@ pub(crate) const OPERATIONS: &[Operation] = operations_of!(
     GetBucketVersioning,
     GetBucketEncryption = "GetEncryptionConfiguration",
     GetPublicAccessBlock = "GetBucketPublicAccessBlock",
-    GetBucketPolicy, GetBucketLogging, GetBucketTagging,
+    GetBucketPolicy, GetBucketPolicyStatus, GetBucketAcl, GetBucketLogging, GetBucketTagging,
 );
 
 pub(crate) async fn collect(scope: &Scope) -> Result<S3, CallError> {
@@ -126,21 +127,37 @@ async fn bucket(
     created: Option<String>,
     region: String,
 ) -> Result<Bucket, Skip> {
-    let (versioning, encryption, pab, policy, logging, tagging) = futures::join!(
+    let (versioning, encryption, pab, policy, acl, logging, tagging) = futures::join!(
         s3.get_bucket_versioning().bucket(&name).send(),
         s3.get_bucket_encryption().bucket(&name).send(),
         s3.get_public_access_block().bucket(&name).send(),
         s3.get_bucket_policy().bucket(&name).send(),
+        s3.get_bucket_acl().bucket(&name).send(),
         s3.get_bucket_logging().bucket(&name).send(),
         s3.get_bucket_tagging().bucket(&name).send(),
     );
+    let policy = set_or_absent(policy, Some("NoSuchBucketPolicy"))?;
+    // Only a policy can be public; NoSuchBucketPolicy here means it was
+    // deleted since it was read.
+    let policy_is_public = match policy.as_ref().and_then(|p| p.policy()) {
+        Some(_) => set_or_absent(
+            s3.get_bucket_policy_status().bucket(&name).send().await,
+            Some("NoSuchBucketPolicy"),
+        )?
+        .map(|s| {
+            s.policy_status()
+                .and_then(|p| p.is_public())
+                .unwrap_or(false)
+        }),
+        None => None,
+    };
     let versioning = set_or_absent(versioning, None)?;
     let encryption = set_or_absent(
         encryption,
         Some("ServerSideEncryptionConfigurationNotFoundError"),
     )?;
     let pab = set_or_absent(pab, Some("NoSuchPublicAccessBlockConfiguration"))?;
-    let policy = set_or_absent(policy, Some("NoSuchBucketPolicy"))?;
+    let acl = set_or_absent(acl, None)?;
     let logging = set_or_absent(logging, None)?;
     let tagging = set_or_absent(tagging, Some("NoSuchTagSet"))?;
     Ok(Bucket {
@@ -179,10 +196,33 @@ async fn bucket(
             serde_json::from_str(text)
                 .unwrap_or_else(|_| serde_json::Value::String(text.to_string()))
         }),
+        policy_is_public,
+        acl_grants: acl
+            .as_ref()
+            .map(|a| a.grants())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(acl_grant)
+            .collect(),
         logging_enabled: logging.as_ref().map(|l| l.logging_enabled().is_some()),
         tags: tagging.as_ref().map_or_else(Default::default, |t| {
             tags_from(t.tag_set(), |t| (Some(t.key()), Some(t.value())))
         }),
+    })
+}
+
+/// A grant of a bucket ACL, its grantee named by URI, id or e-mail address.
+fn acl_grant(g: &aws_sdk_s3::types::Grant) -> Option<AclGrant> {
+    let grantee = g.grantee()?;
+    Some(AclGrant {
+        grantee_type: grantee.r#type().as_str().to_string(),
+        grantee: grantee
+            .uri()
+            .or(grantee.id())
+            .or(grantee.email_address())
+            .unwrap_or_default()
+            .to_string(),
+        permission: g.permission()?.as_str().to_string(),
     })
 }
 
@@ -192,12 +232,14 @@ mod tests {
 
     use crate::snapshot::ErrorClass;
     use aws_sdk_s3::error::ErrorMetadata;
+    use aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput;
     use aws_sdk_s3::operation::get_bucket_encryption::{
         GetBucketEncryptionError, GetBucketEncryptionOutput,
     };
     use aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput;
     use aws_sdk_s3::operation::get_bucket_logging::GetBucketLoggingOutput;
     use aws_sdk_s3::operation::get_bucket_policy::{GetBucketPolicyError, GetBucketPolicyOutput};
+    use aws_sdk_s3::operation::get_bucket_policy_status::GetBucketPolicyStatusOutput;
     use aws_sdk_s3::operation::get_bucket_tagging::{
         GetBucketTaggingError, GetBucketTaggingOutput,
     };
@@ -207,9 +249,10 @@ mod tests {
     };
     use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
     use aws_sdk_s3::types::{
-        BucketLocationConstraint, BucketVersioningStatus, LoggingEnabled,
-        PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
-        ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag,
+        BucketLocationConstraint, BucketVersioningStatus, Grant, Grantee, LoggingEnabled,
+        Permission, PolicyStatus, PublicAccessBlockConfiguration, ServerSideEncryption,
+        ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+        Tag, Type,
     };
     use aws_smithy_mocks::{mock, Rule};
     use aws_smithy_types::DateTime;
@@ -236,6 +279,21 @@ mod tests {
         ErrorMetadata::builder()
             .code(code)
             .message("absent")
+            .build()
+    }
+
+    const OWNER: &str = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+
+    fn owner_grant() -> Grant {
+        Grant::builder()
+            .grantee(
+                Grantee::builder()
+                    .r#type(Type::CanonicalUser)
+                    .id(OWNER)
+                    .build()
+                    .unwrap(),
+            )
+            .permission(Permission::FullControl)
             .build()
     }
 
@@ -346,6 +404,34 @@ mod tests {
                         .build()
                 }),
             mock!(Client::get_bucket_logging).then_output(|| GetBucketLoggingOutput::builder().build()),
+            mock!(Client::get_bucket_policy_status)
+                .match_requests(|r| r.bucket() == Some(FULL))
+                .then_output(|| {
+                    GetBucketPolicyStatusOutput::builder()
+                        .policy_status(PolicyStatus::builder().is_public(false).build())
+                        .build()
+                }),
+            mock!(Client::get_bucket_acl)
+                .match_requests(|r| r.bucket() == Some(FULL))
+                .then_output(|| {
+                    GetBucketAclOutput::builder()
+                        .grants(owner_grant())
+                        .grants(
+                            Grant::builder()
+                                .grantee(
+                                    Grantee::builder()
+                                        .r#type(Type::Group)
+                                        .uri("http://acs.amazonaws.com/groups/s3/LogDelivery")
+                                        .build()
+                                        .unwrap(),
+                                )
+                                .permission(Permission::Write)
+                                .build(),
+                        )
+                        .build()
+                }),
+            mock!(Client::get_bucket_acl)
+                .then_output(|| GetBucketAclOutput::builder().grants(owner_grant()).build()),
             mock!(Client::get_bucket_tagging)
                 .match_requests(|r| r.bucket() == Some(FULL))
                 .then_output(|| {
@@ -411,6 +497,19 @@ mod tests {
                         "Condition": {"Bool": {"aws:SecureTransport": "false"}}
                     }]
                 })),
+                policy_is_public: Some(false),
+                acl_grants: vec![
+                    AclGrant {
+                        grantee_type: "CanonicalUser".into(),
+                        grantee: OWNER.into(),
+                        permission: "FULL_CONTROL".into(),
+                    },
+                    AclGrant {
+                        grantee_type: "Group".into(),
+                        grantee: "http://acs.amazonaws.com/groups/s3/LogDelivery".into(),
+                        permission: "WRITE".into(),
+                    },
+                ],
                 logging_enabled: Some(true),
                 tags: [("app".to_string(), "krci".to_string())].into(),
             }
@@ -426,6 +525,12 @@ mod tests {
                 encryption: None,
                 public_access_block: None,
                 policy: None,
+                policy_is_public: None,
+                acl_grants: vec![AclGrant {
+                    grantee_type: "CanonicalUser".into(),
+                    grantee: OWNER.into(),
+                    permission: "FULL_CONTROL".into(),
+                }],
                 logging_enabled: Some(false),
                 tags: Default::default(),
             }

@@ -1,5 +1,6 @@
-//! EC2: VPCs, subnets, flow logs, launch templates, instances' metadata options,
-//! Client VPN endpoints.
+//! EC2: VPCs, subnets, route tables, security groups with their rules, flow
+//! logs, launch templates, instances (network placement and metadata options),
+//! EBS encryption by default, Client VPN endpoints.
 
 use super::{section, ArnNames, ImportId, Part, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
@@ -11,12 +12,18 @@ section!(Ec2 {
     vpcs: Vec<Vpc>,
     /// Subnets of every VPC.
     subnets: Vec<Subnet>,
+    /// Route tables of every VPC, with their routes and subnet associations.
+    route_tables: Vec<RouteTable>,
+    /// Security groups, each with its ingress and egress rules.
+    security_groups: Vec<SecurityGroup>,
     /// VPC flow logs (of VPCs, subnets and interfaces).
     flow_logs: Vec<FlowLog>,
     /// Launch templates, each as its default version says.
     launch_templates: Vec<LaunchTemplate>,
     /// Instances in every state.
     instances: Vec<Instance>,
+    /// Whether new EBS volumes are encrypted by default: one item per region read.
+    ebs_encryption_by_default: Vec<EbsEncryptionByDefault>,
     /// Client VPN endpoints (coverage key `ec2-client-vpn`).
     client_vpn_endpoints: Vec<ClientVpnEndpoint>,
 } {
@@ -26,7 +33,31 @@ section!(Ec2 {
         field: None,
     }];
     const TERRAFORM: &'static [TerraformType] = TERRAFORM;
+    /// Rules compare addresses with CIDR blocks (is a source inside the
+    /// VPC?): a block that does not parse would quietly match nothing.
+    fn invalid_value(_path: &str, key: &str, value: &str) -> Option<&'static str> {
+        (CIDR_FIELDS.contains(&key) && !is_cidr(value))
+            .then_some("is not a CIDR block such as 10.0.0.0/16 or ::/0")
+    }
 });
+
+/// The fields that hold a CIDR block.
+const CIDR_FIELDS: &[&str] = &["cidr_block", "cidr_ipv4", "cidr_ipv6", "client_cidr_block"];
+
+/// An IPv4 or IPv6 CIDR block: an address, `/`, a prefix length that fits it.
+pub(crate) fn is_cidr(s: &str) -> bool {
+    let Some((address, length)) = s.split_once('/') else {
+        return false;
+    };
+    let Ok(length) = length.parse::<u8>() else {
+        return false;
+    };
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => length <= 32,
+        Ok(std::net::IpAddr::V6(_)) => length <= 128,
+        Err(_) => false,
+    }
+}
 
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[
@@ -90,6 +121,10 @@ pub struct Vpc {
     pub cidr_block: String,
     /// The default VPC AWS creates in every region.
     pub is_default: bool,
+    /// Further IPv4 CIDRs associated with the VPC (secondary blocks, such
+    /// as `100.64.0.0/16` for pods).
+    #[serde(default)]
+    pub secondary_cidr_blocks: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
 }
@@ -193,6 +228,14 @@ pub struct Instance {
     /// The instance metadata service settings in effect.
     #[serde(default)]
     pub metadata_options: MetadataOptions,
+    /// The subnet of its primary network interface.
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    /// The public IPv4 address (an auto-assigned or Elastic IP), when it has one.
+    pub public_ip: Option<String>,
+    /// The security groups of all its network interfaces.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
 }
@@ -219,6 +262,103 @@ pub struct ClientVpnEndpoint {
     pub connection_log_enabled: bool,
     /// Only traffic to the VPN's routes goes through the tunnel.
     pub split_tunnel: bool,
+    /// The addresses clients are given (`172.16.0.0/22`).
+    pub client_cidr_block: Option<String>,
+    /// The security groups of its network interfaces in the VPC.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
+}
+
+/// A route table: its routes, and the subnets it serves. A subnet without an
+/// explicit association uses its VPC's main route table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteTable {
+    pub arn: String,
+    pub id: String,
+    pub region: String,
+    pub vpc_id: String,
+    /// The VPC's main route table.
+    pub main: bool,
+    /// Subnets explicitly associated with it.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    /// An IPv4 or IPv6 CIDR block, or a prefix list id (`pl-...`).
+    pub destination: String,
+    /// Where the traffic goes: `local`, an internet gateway (`igw-...`), an
+    /// egress-only one (`eigw-...`), a NAT gateway (`nat-...`), a transit
+    /// gateway (`tgw-...`), a peering (`pcx-...`), an interface (`eni-...`),
+    /// a VPC endpoint (`vpce-...`), a virtual private gateway (`vgw-...`).
+    pub target: String,
+    /// `active`, or `blackhole` when the target is gone.
+    pub state: String,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub arn: String,
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub description: String,
+    /// Absent for an EC2-Classic group (none are left).
+    pub vpc_id: Option<String>,
+    /// What it admits.
+    #[serde(default)]
+    pub ingress: Vec<SecurityGroupRule>,
+    /// What it lets out.
+    #[serde(default)]
+    pub egress: Vec<SecurityGroupRule>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// One rule of a security group, as DescribeSecurityGroupRules gives it: one
+/// protocol and port range, and exactly one of the four sources (or
+/// destinations, for egress).
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroupRule {
+    pub arn: String,
+    /// `sgr-...`.
+    pub id: String,
+    /// `-1` (every protocol and port), `tcp`, `udp`, `icmp`, `icmpv6`, or
+    /// another protocol's number.
+    pub protocol: String,
+    /// The first port (ICMP: the type); `-1` with protocol `-1`.
+    pub from_port: Option<i64>,
+    /// The last port (ICMP: the code); `-1` with protocol `-1`.
+    pub to_port: Option<i64>,
+    /// An IPv4 block (`0.0.0.0/0`: every address).
+    pub cidr_ipv4: Option<String>,
+    /// An IPv6 block (`::/0`: every address).
+    pub cidr_ipv6: Option<String>,
+    /// A managed prefix list (`pl-...`: an AWS service's or the owner's list).
+    pub prefix_list_id: Option<String>,
+    /// Another security group (or this one): the members of that group.
+    pub referenced_group_id: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// EBS encryption by default in one region (an account setting per region,
+/// named `arn:<partition>:ec2:<region>:<account>:ebs-encryption-by-default`:
+/// it has no ARN of its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EbsEncryptionByDefault {
+    pub arn: String,
+    pub region: String,
+    /// New volumes (and snapshot copies) are encrypted whatever the request says.
+    pub enabled: bool,
 }

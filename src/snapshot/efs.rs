@@ -54,4 +54,10 @@ pub struct MountTarget {
     pub subnet_id: String,
     /// e.g. `eu-central-1a`.
     pub availability_zone: String,
+    /// The VPC of its subnet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// The security groups of its network interface.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
 }

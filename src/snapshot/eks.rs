@@ -89,6 +89,15 @@ pub struct Cluster {
     pub role_arn: Option<String>,
     /// The VPC of the cluster's network interfaces.
     pub vpc_id: Option<String>,
+    /// The subnets of the cluster's network interfaces.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// The security group EKS created for the cluster (on the control
+    /// plane's interfaces and on managed nodes).
+    pub cluster_security_group_id: Option<String>,
+    /// Further security groups given for the control plane's interfaces.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
     /// The API server endpoint is reachable from the internet (limited by `public_access_cidrs`).
     pub endpoint_public_access: bool,
     /// The API server endpoint is reachable from inside the VPC.
@@ -142,6 +151,11 @@ pub struct NodeGroup {
     pub instance_types: Vec<String>,
     /// The launch template the group uses, when one is set.
     pub launch_template_id: Option<String>,
+    /// The subnets its nodes are launched in.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// The security group EKS made for SSH access (`remoteAccess`), when set.
+    pub remote_access_security_group_id: Option<String>,
     #[serde(default)]
     pub tags: Tags,
 }

@@ -81,6 +81,10 @@ pub struct LoadBalancer {
     pub scheme: String,
     /// The VPC the load balancer is in.
     pub vpc_id: Option<String>,
+    /// Its security groups (an application load balancer always has one; a
+    /// network load balancer only when created with one).
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
     /// The DNS name AWS assigns.
     pub dns_name: Option<String>,
     /// DescribeLoadBalancerAttributes as given; a missing key means the AWS default.

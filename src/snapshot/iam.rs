@@ -1,5 +1,6 @@
-//! IAM (global): users with access keys, roles with trust policies, OIDC providers,
-//! server certificates, and the account summary (root access keys).
+//! IAM (global): users with access keys, console passwords and MFA devices, roles
+//! with trust policies, OIDC providers, server certificates, the account summary
+//! (root access keys and MFA) and the account password policy.
 
 use super::{section, ArnNames, Compared, ImportId, Norm, TagSource, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,9 @@ pub struct Iam {
     pub server_certificates: Vec<ServerCertificate>,
     /// GetAccountSummary; absent when not read.
     pub account_summary: Option<AccountSummary>,
+    /// The account password policy; absent when none is set (IAM's defaults
+    /// apply: at least 8 characters, nothing else required).
+    pub password_policy: Option<PasswordPolicy>,
 }
 section!(impl Iam { users, roles, oidc_providers, server_certificates } {
     const GLOBAL: bool = true;
@@ -80,8 +84,24 @@ pub struct User {
     /// Managed policy ARNs attached to the user.
     #[serde(default)]
     pub attached_policies: Vec<String>,
+    /// The user's console password (its login profile); absent when the
+    /// user cannot sign in to the console.
+    pub login_profile: Option<LoginProfile>,
+    /// Serial numbers of the user's MFA devices (a virtual device's is its
+    /// ARN, `arn:aws:iam::<account>:mfa/<name>`).
+    #[serde(default)]
+    pub mfa_devices: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
+}
+
+/// A console password's metadata (the password itself is never readable).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginProfile {
+    /// RFC 3339: when the password was set.
+    pub created: String,
+    /// The user must choose a new password at the next sign-in.
+    pub password_reset_required: bool,
 }
 
 /// Access key *metadata*: the key id is an identifier, the secret is never read.
@@ -151,4 +171,22 @@ pub struct AccountSummary {
     pub account_access_keys_present: i64,
     /// 1 when the root user has MFA.
     pub account_mfa_enabled: i64,
+}
+
+/// The account password policy (GetAccountPasswordPolicy).
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub minimum_password_length: i64,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    /// Days a password lives; absent when passwords never expire.
+    pub max_password_age: Option<i64>,
+    /// How many previous passwords cannot be reused; absent: no prevention.
+    pub password_reuse_prevention: Option<i64>,
+    /// An expired password can only be reset by an administrator.
+    pub hard_expiry: bool,
 }

@@ -40,6 +40,12 @@ pub struct Domain {
     pub tls_security_policy: Option<String>,
     /// Present when the domain lives in a VPC.
     pub vpc_id: Option<String>,
+    /// The subnets of a VPC domain's interfaces.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// The security groups of a VPC domain's interfaces.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
     /// Fine-grained access control (the security plugin) is enabled.
     pub fine_grained_access_control: bool,
     #[serde(default)]

@@ -77,6 +77,14 @@ pub struct DbInstance {
     pub enabled_cloudwatch_logs_exports: Vec<String>,
     /// Set when the instance belongs to a DB cluster (the cluster's settings rule).
     pub cluster_identifier: Option<String>,
+    /// The VPC of its DB subnet group.
+    pub vpc_id: Option<String>,
+    /// The subnets of its DB subnet group.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// Its VPC security groups.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
     /// ARN of the master user secret when RDS manages it in Secrets Manager.
     pub master_user_secret_arn: Option<String>,
     #[serde(default)]
@@ -112,6 +120,9 @@ pub struct DbCluster {
     pub enabled_cloudwatch_logs_exports: Vec<String>,
     /// ARN of the master user secret when RDS manages it in Secrets Manager.
     pub master_user_secret_arn: Option<String>,
+    /// Its VPC security groups.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
 }

@@ -108,6 +108,14 @@ pub struct Bucket {
     pub public_access_block: Option<PublicAccessBlock>,
     /// The bucket policy document, when one is set.
     pub policy: Option<serde_json::Value>,
+    /// Whether S3 judges the policy public (GetBucketPolicyStatus: it grants
+    /// access to anyone, with no condition that narrows it to known
+    /// accounts, networks or organizations); absent when there is no policy.
+    pub policy_is_public: Option<bool>,
+    /// The bucket ACL's grants (with ACLs disabled, `BucketOwnerEnforced`,
+    /// only the owner's).
+    #[serde(default)]
+    pub acl_grants: Vec<AclGrant>,
     /// Server access logging is on; absent when not read.
     pub logging_enabled: Option<bool>,
     #[serde(default)]
@@ -123,6 +131,18 @@ pub struct BucketEncryption {
     pub kms_key_id: Option<String>,
     /// S3 Bucket Keys reduce the calls to KMS.
     pub bucket_key_enabled: Option<bool>,
+}
+
+/// One grant of a bucket ACL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AclGrant {
+    /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
+    pub grantee_type: String,
+    /// A group's URI (`http://acs.amazonaws.com/groups/global/AllUsers`),
+    /// a canonical user id, or an e-mail address.
+    pub grantee: String,
+    /// `READ`, `WRITE`, `READ_ACP`, `WRITE_ACP` or `FULL_CONTROL`.
+    pub permission: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -21,6 +21,7 @@ const READABLE: &[&str] = &[
     "opensearch",
     "rds",
     "s3",
+    "s3control",
     "secretsmanager",
     "ssm",
     "wafv2",
@@ -94,7 +95,7 @@ fn org_collection_reads_every_account_through_assumed_roles() {
         assert_eq!(a["account"]["name"], format!("krci-{role}"));
         assert_eq!(a["regions"], serde_json::json!(["eu-central-1"]));
         for service in READABLE {
-            let region = if ["iam", "s3"].contains(service) {
+            let region = if ["iam", "s3", "s3control"].contains(service) {
                 "global"
             } else {
                 "eu-central-1"
@@ -236,6 +237,56 @@ fn org_collection_reads_every_account_through_assumed_roles() {
     assert_eq!(user["access_keys"].as_array().unwrap().len(), 1);
     assert_eq!(user["access_keys"][0]["status"], "Active");
     assert!(user["access_keys"][0]["id"].as_str().unwrap().len() >= 16);
+    assert!(user["login_profile"]["created"].is_string(), "{user}");
+    assert_eq!(user["mfa_devices"], serde_json::json!([]));
+
+    // Guard rails: set in production, missing in development.
+    let prod = account(&snap, &seeded.accounts["production"]);
+    let id = &seeded.accounts["production"];
+    assert_eq!(
+        prod["s3control"]["public_access_blocks"],
+        serde_json::json!([{
+            "arn": format!("arn:aws:s3::{id}:account-public-access-block"),
+            "block_public_acls": true,
+            "ignore_public_acls": true,
+            "block_public_policy": true,
+            "restrict_public_buckets": true,
+        }])
+    );
+    assert_eq!(
+        dev["s3control"]["public_access_blocks"],
+        serde_json::json!([])
+    );
+    assert_eq!(prod["ec2"]["ebs_encryption_by_default"][0]["enabled"], true);
+    assert_eq!(dev["ec2"]["ebs_encryption_by_default"][0]["enabled"], false);
+    assert_eq!(
+        prod["iam"]["password_policy"]["minimum_password_length"],
+        14
+    );
+    assert_eq!(
+        prod["iam"]["password_policy"]["password_reuse_prevention"],
+        24
+    );
+    assert!(dev["iam"].get("password_policy").is_none());
+    let bastion = named(&dev["ec2"]["security_groups"], "name", "krci-dev-bastion");
+    let ssh: Vec<&Value> = bastion["ingress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["from_port"] == 22)
+        .collect();
+    assert_eq!(ssh.len(), 1, "{bastion}");
+    assert_eq!(
+        (
+            &ssh[0]["protocol"],
+            &ssh[0]["to_port"],
+            &ssh[0]["cidr_ipv4"]
+        ),
+        (&"tcp".into(), &22.into(), &"0.0.0.0/0".into())
+    );
+    assert!(ssh[0]["id"].as_str().unwrap().starts_with("sgr-"));
+    // moto gives every new group AWS's allow-all egress rule.
+    assert_eq!(bastion["egress"][0]["protocol"], "-1");
 }
 
 fn capitalize(s: &str) -> String {
@@ -293,6 +344,11 @@ fn audit_reports_the_seeded_drift_like_check_on_the_collected_snapshot() {
         ("EFS001", "shared", "file-system/"),
         ("OBS001", "shared", "/aws/eks/shared/cluster"),
         ("IAM001", "development", "user/ci-legacy"),
+        ("IAM013", "development", "user/ci-legacy"),
+        ("NET004", "development", ":security-group/sg-"),
+        ("CMP001", "development", ":ebs-encryption-by-default"),
+        ("BKT001", "development", ":account-public-access-block"),
+        ("IAM009", "shared", ":account-password-policy"),
     ];
     for role in ["production", "shared", "development"] {
         for (rule, part) in [
@@ -315,6 +371,13 @@ fn audit_reports_the_seeded_drift_like_check_on_the_collected_snapshot() {
         assert!(
             has(rule, role, part),
             "{rule} for {role} ({part}) missing in {found:#?}"
+        );
+    }
+    // Production's guard rails are read as set.
+    for rule in ["CMP001", "BKT001", "IAM009", "IAM010", "IAM011"] {
+        assert!(
+            !has(rule, "production", ""),
+            "{rule} for production in {found:#?}"
         );
     }
     // Nothing is reported on data that was not read: Grafana (absent in moto) is not evaluated.

@@ -26,6 +26,16 @@ const REST_ROUTES: &[(&str, &str, &str, &str, &str)] = &[
         "GetPublicAccessBlock",
     ),
     ("s3", "GET", "/*", "policy", "GetBucketPolicy"),
+    ("s3", "GET", "/*", "policyStatus", "GetBucketPolicyStatus"),
+    ("s3", "GET", "/*", "acl", "GetBucketAcl"),
+    // S3 Control signs as `s3`; its account-level block shares the operation name.
+    (
+        "s3",
+        "GET",
+        "/v20180820/configuration/publicAccessBlock",
+        "",
+        "GetPublicAccessBlock",
+    ),
     ("s3", "GET", "/*", "logging", "GetBucketLogging"),
     ("s3", "GET", "/*", "tagging", "GetBucketTagging"),
     ("s3", "GET", "/*/**", "", "GetObject"),
@@ -60,6 +70,13 @@ const REST_ROUTES: &[(&str, &str, &str, &str, &str)] = &[
         "/2015-02-01/mount-targets",
         "",
         "DescribeMountTargets",
+    ),
+    (
+        "elasticfilesystem",
+        "GET",
+        "/2015-02-01/mount-targets/*/security-groups",
+        "",
+        "DescribeMountTargetSecurityGroups",
     ),
     (
         "elasticfilesystem",

@@ -20,13 +20,49 @@ REGION = "eu-central-1"
 def session_for(endpoint, account=None, mgmt=None):
     base = dict(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
     if account is None:
-        return lambda svc, region=REGION: boto3.client(svc, endpoint_url=endpoint, **{**base, "region_name": region})
+        return lambda svc, region=REGION, **extra: boto3.client(svc, endpoint_url=endpoint,
+                                                                **{**base, "region_name": region}, **extra)
     sts = boto3.client("sts", endpoint_url=endpoint, **base)
     creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
                             RoleSessionName="seed")["Credentials"]
     kw = dict(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
               aws_session_token=creds["SessionToken"])
-    return lambda svc, region=REGION: boto3.client(svc, endpoint_url=endpoint, region_name=region, **kw)
+    return lambda svc, region=REGION, **extra: boto3.client(svc, endpoint_url=endpoint, region_name=region,
+                                                            **kw, **extra)
+
+
+def s3control(c, account):
+    """An S3 Control client for one local endpoint: the SDK's endpoint rules put the
+    account id in front of the host, which does not resolve; requests go to the host
+    as given."""
+    control = c("s3control")
+    prefix = f"//{account}."
+
+    def one_host(request, **_):
+        request.url = request.url.replace(prefix, "//", 1)
+
+    control.meta.events.register("before-sign.s3-control.*", one_host)
+    return control
+
+
+def guard_rails(c, account, role, vpc):
+    """Account guard rails: production sets them; development has an SSH group open
+    to the world and a console user without MFA."""
+    if role == "production":
+        c("ec2").enable_ebs_encryption_by_default()
+        s3control(c, account).put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True})
+        c("iam").update_account_password_policy(
+            MinimumPasswordLength=14, RequireSymbols=True, RequireNumbers=True, RequireUppercaseCharacters=True,
+            RequireLowercaseCharacters=True, AllowUsersToChangePassword=True, PasswordReusePrevention=24)
+    if role == "development":
+        ec2 = c("ec2")
+        group = ec2.create_security_group(GroupName="krci-dev-bastion", Description="debug bastion",
+                                          VpcId=vpc)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        c("iam").create_login_profile(UserName="ci-legacy", Password="Not-a-real-secret-42!")
 
 
 def state_backend(c, account, versioning="Enabled", lock_table=True, tls_policy=True):
@@ -144,6 +180,7 @@ def seed_member(c, account, role, index):
         iam = c("iam")
         iam.create_user(UserName="ci-legacy")
         iam.create_access_key(UserName="ci-legacy")
+    guard_rails(c, account, role, vpc)
 
 
 def main():

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from seed import session_for
+from seed import s3control, session_for
 
 THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 # Values only: parameters and secrets are seeded with obvious placeholders.
@@ -87,10 +87,106 @@ class Seeder:
             if sn["map_public_ip_on_launch"]:
                 ec2.modify_subnet_attribute(SubnetId=sn_id, MapPublicIpOnLaunch={"Value": True})
             self.ids[sn_id] = sn["id"]
+        self.route_tables()
+        self.security_groups()
+        for setting in self.data["ec2"].get("ebs_encryption_by_default", []):
+            if setting["enabled"]:
+                ec2.enable_ebs_encryption_by_default()
         if self.data["ec2"]["flow_logs"]:
             raise SystemExit(f"{self.name}: flow logs in the fixture: teach seed_fixture.py to create them")
         for endpoint in self.data["ec2"]["client_vpn_endpoints"]:
             self.skip(f"client VPN endpoint {endpoint['id']}", "EC2 Client VPN is not implemented in moto")
+
+    def route_tables(self):
+        """The fixture's explicit route tables with their internet and NAT gateway
+        routes (moto made the main ones, local route only, with each VPC)."""
+        ec2 = self.c("ec2")
+        gateways = {}
+        for table in self.data["ec2"].get("route_tables", []):
+            if table["main"]:
+                if any(r["target"] != "local" for r in table["routes"]):
+                    raise SystemExit(f"{self.name}: main route table {table['id']} has routes: teach seed_fixture.py")
+                continue
+            vpc = self.mapped(table["vpc_id"])
+            created = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+            for route in table["routes"]:
+                target = route["target"]
+                if target == "local":
+                    continue
+                if target not in gateways:
+                    if target.startswith("igw-"):
+                        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+                        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+                        gateways[target] = ("GatewayId", igw)
+                    elif target.startswith("nat-"):
+                        eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+                        public = next(t for t in self.data["ec2"]["route_tables"]
+                                      if any(r["target"].startswith("igw-") for r in t["routes"]))
+                        nat = ec2.create_nat_gateway(SubnetId=self.mapped(public["subnet_ids"][0]),
+                                                     AllocationId=eip)["NatGateway"]["NatGatewayId"]
+                        gateways[target] = ("NatGatewayId", nat)
+                    else:
+                        raise SystemExit(f"{self.name}: route target {target}: teach seed_fixture.py")
+                key, value = gateways[target]
+                ec2.create_route(RouteTableId=created, DestinationCidrBlock=route["destination"], **{key: value})
+            for subnet in table["subnet_ids"]:
+                ec2.associate_route_table(RouteTableId=created, SubnetId=self.mapped(subnet))
+            self.ids[created] = table["id"]
+
+    def security_groups(self):
+        """The fixture's security groups and their rules. moto creates a default
+        group per VPC (egress only, no self-referencing ingress) and gives every
+        new group AWS's allow-all egress: both are set to the fixture's rules. The
+        default VPC moto makes in every account and region is not in the fixture:
+        its default group is emptied, as the fixture's own are."""
+        ec2 = self.c("ec2")
+        groups = self.data["ec2"].get("security_groups", [])
+        fixture_vpcs = {self.mapped(v["id"]) for v in self.data["ec2"]["vpcs"]}
+        defaults = {g["VpcId"]: g for g in ec2.describe_security_groups(
+            Filters=[{"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]}
+        for vpc_id, group in defaults.items():
+            if vpc_id not in fixture_vpcs and group["IpPermissionsEgress"]:
+                ec2.revoke_security_group_egress(GroupId=group["GroupId"], IpPermissions=group["IpPermissionsEgress"])
+        created = {}
+        for g in groups:
+            vpc = self.mapped(g["vpc_id"])
+            if g["name"] == "default":
+                group_id = defaults[vpc]["GroupId"]
+            else:
+                group_id = ec2.create_security_group(GroupName=g["name"], Description=g["description"], VpcId=vpc,
+                                                     TagSpecifications=[{"ResourceType": "security-group",
+                                                                         "Tags": tag_list(g["tags"])}])["GroupId"]
+            self.ids[group_id] = g["id"]
+            created[g["id"]] = group_id
+        for g in groups:
+            group_id = created[g["id"]]
+            now = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+            if now["IpPermissionsEgress"]:
+                ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=now["IpPermissionsEgress"])
+            if g["ingress"]:
+                ec2.authorize_security_group_ingress(GroupId=group_id,
+                                                     IpPermissions=[self.permission(r) for r in g["ingress"]])
+            if g["egress"]:
+                ec2.authorize_security_group_egress(GroupId=group_id,
+                                                    IpPermissions=[self.permission(r) for r in g["egress"]])
+
+    def permission(self, rule):
+        p = {"IpProtocol": rule["protocol"]}
+        if rule["protocol"] != "-1":
+            p["FromPort"], p["ToPort"] = rule["from_port"], rule["to_port"]
+        described = {"Description": rule["description"]} if rule.get("description") else {}
+        if rule.get("cidr_ipv4"):
+            p["IpRanges"] = [{"CidrIp": rule["cidr_ipv4"], **described}]
+        elif rule.get("cidr_ipv6"):
+            p["Ipv6Ranges"] = [{"CidrIpv6": rule["cidr_ipv6"], **described}]
+        elif rule.get("referenced_group_id"):
+            p["UserIdGroupPairs"] = [{"GroupId": self.mapped(rule["referenced_group_id"]), **described}]
+        else:
+            raise SystemExit(f"{self.name}: rule {rule['id']}: prefix lists are not seeded")
+        return p
+
+    def groups_of(self, ids):
+        return [self.mapped(i) for i in ids]
 
     def subnets_of(self, vpc_id, public=None):
         subnets = [s for s in self.data["ec2"]["subnets"] if s["vpc_id"] == vpc_id]
@@ -110,7 +206,10 @@ class Seeder:
                                           for e in cl["encryption"]]
             if cl["logging_enabled_types"]:
                 kw["logging"] = {"clusterLogging": [{"types": cl["logging_enabled_types"], "enabled": True}]}
-            vpc = {"subnetIds": self.subnets_of(cl["vpc_id"], public=False),
+            subnets = [self.mapped(i) for i in cl.get("subnet_ids", [])] or self.subnets_of(cl["vpc_id"], public=False)
+            # moto makes no cluster security group: the fixture's goes with the additional ones.
+            groups = [i for i in [cl.get("cluster_security_group_id")] + cl.get("security_group_ids", []) if i]
+            vpc = {"subnetIds": subnets, "securityGroupIds": self.groups_of(groups),
                    "endpointPublicAccess": cl["endpoint_public_access"],
                    "endpointPrivateAccess": cl["endpoint_private_access"]}
             if cl.get("public_access_cidrs"):
@@ -135,9 +234,11 @@ class Seeder:
                 kw = {}
                 if ng.get("launch_template_id"):
                     kw["launchTemplate"] = {"id": self.mapped(ng["launch_template_id"])}
-                eks.create_nodegroup(clusterName=cl["name"], nodegroupName=ng["name"], nodeRole=ng["node_role_arn"],
-                                     subnets=self.subnets_of(cl["vpc_id"], public=False), amiType=ng["ami_type"],
+                created = eks.create_nodegroup(clusterName=cl["name"], nodegroupName=ng["name"], nodeRole=ng["node_role_arn"],
+                                     subnets=[self.mapped(i) for i in ng.get("subnet_ids", [])]
+                                     or self.subnets_of(cl["vpc_id"], public=False), amiType=ng["ami_type"],
                                      instanceTypes=ng["instance_types"], tags=ng["tags"], version=ng["version"], **kw)
+                self.ids[created["nodegroup"]["nodegroupArn"]] = ng["arn"]
 
     # --- IAM
     def attach(self, kind, name, arn):
@@ -181,6 +282,25 @@ class Seeder:
                           "moto sets creation and last-used dates itself")
             for arn in user["attached_policies"]:
                 self.attach("user", user["name"], arn)
+        for user in model["users"]:
+            if user.get("login_profile"):
+                iam.create_login_profile(UserName=user["name"], Password="Not-a-real-secret-42!",
+                                         PasswordResetRequired=user["login_profile"]["password_reset_required"])
+            for serial in user.get("mfa_devices", []):
+                device = iam.create_virtual_mfa_device(VirtualMFADeviceName=serial.rsplit("/", 1)[1])
+                iam.enable_mfa_device(UserName=user["name"], SerialNumber=device["VirtualMFADevice"]["SerialNumber"],
+                                      AuthenticationCode1="123456", AuthenticationCode2="654321")
+        policy = model.get("password_policy")
+        if policy:
+            iam.update_account_password_policy(
+                MinimumPasswordLength=policy["minimum_password_length"], RequireSymbols=policy["require_symbols"],
+                RequireNumbers=policy["require_numbers"],
+                RequireUppercaseCharacters=policy["require_uppercase_characters"],
+                RequireLowercaseCharacters=policy["require_lowercase_characters"],
+                AllowUsersToChangePassword=policy["allow_users_to_change_password"], HardExpiry=policy["hard_expiry"],
+                **({"MaxPasswordAge": policy["max_password_age"]} if policy.get("max_password_age") else {}),
+                **({"PasswordReusePrevention": policy["password_reuse_prevention"]}
+                   if policy.get("password_reuse_prevention") else {}))
         for provider in model["oidc_providers"]:
             iam.create_open_id_connect_provider(Url=f"https://{provider['url']}", ClientIDList=provider["client_ids"],
                                                 ThumbprintList=[THUMBPRINT], Tags=tag_list(provider["tags"]))
@@ -234,10 +354,18 @@ class Seeder:
                                          "HttpPutResponseHopLimit": mo["http_put_response_hop_limit"]}
             if inst["tags"]:
                 kw["TagSpecifications"] = [{"ResourceType": "instance", "Tags": tag_list(inst["tags"])}]
+            if inst.get("subnet_id"):
+                kw["SubnetId"] = self.mapped(inst["subnet_id"])
+            if inst.get("security_group_ids"):
+                kw["SecurityGroupIds"] = self.groups_of(inst["security_group_ids"])
             lt = next((t for t in self.data["ec2"]["launch_templates"] if t["id"] == inst.get("launch_template_id")), None)
             image = lt["image_id"] if lt else "ami-0a1b2c3d4e5f60718"
             created = ec2.run_instances(ImageId=image, InstanceType=inst["instance_type"], MinCount=1, MaxCount=1,
                                         **kw)["Instances"][0]["InstanceId"]
+            if inst.get("public_ip"):
+                # An Elastic IP: moto chooses the address.
+                eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+                ec2.associate_address(AllocationId=eip, InstanceId=created)
             if inst["state"] == "stopped":
                 ec2.stop_instances(InstanceIds=[created])
             elif inst["state"] != "running":
@@ -259,6 +387,12 @@ class Seeder:
                 s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [{
                     "ApplyServerSideEncryptionByDefault": rule,
                     "BucketKeyEnabled": b["encryption"].get("bucket_key_enabled", False)}]})
+            grants = [g for g in b.get("acl_grants", []) if g["grantee_type"] == "Group"]
+            if grants:
+                owner = s3.get_bucket_acl(Bucket=name)["Owner"]
+                s3.put_bucket_acl(Bucket=name, AccessControlPolicy={"Owner": owner, "Grants": [
+                    {"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]}, "Permission": "FULL_CONTROL"}] + [
+                    {"Grantee": {"Type": "Group", "URI": g["grantee"]}, "Permission": g["permission"]} for g in grants]})
             if b.get("policy"):
                 s3.put_bucket_policy(Bucket=name, Policy=json.dumps(b["policy"]))
             if b.get("public_access_block"):
@@ -271,6 +405,14 @@ class Seeder:
                 raise SystemExit(f"{self.name}: bucket {name} logs access: teach seed_fixture.py to set it")
             if b["tags"]:
                 s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_list(b["tags"])})
+
+    def s3control(self):
+        control = s3control(self.c, self.account)
+        for block in self.data.get("s3control", {}).get("public_access_blocks", []):
+            control.put_public_access_block(AccountId=self.account, PublicAccessBlockConfiguration={
+                "BlockPublicAcls": block["block_public_acls"], "IgnorePublicAcls": block["ignore_public_acls"],
+                "BlockPublicPolicy": block["block_public_policy"],
+                "RestrictPublicBuckets": block["restrict_public_buckets"]})
 
     def dynamodb(self):
         ddb = self.c("dynamodb")
@@ -325,7 +467,8 @@ class Seeder:
                 zone = [s for s in self.data["ec2"]["subnets"] if s["availability_zone"] == mt["availability_zone"]
                         and "kubernetes.io/role/elb" not in s["tags"]]
                 if zone:
-                    efs.create_mount_target(FileSystemId=created, SubnetId=self.mapped(zone[0]["id"]))
+                    efs.create_mount_target(FileSystemId=created, SubnetId=self.mapped(zone[0]["id"]),
+                                            SecurityGroups=self.groups_of(mt.get("security_group_ids", [])))
             self.ids[created] = fs["id"]
 
     def rds(self):
@@ -334,6 +477,12 @@ class Seeder:
             kw = {}
             if db.get("kms_key_id"):
                 kw["KmsKeyId"] = db["kms_key_id"]
+            if db.get("security_group_ids"):
+                kw["VpcSecurityGroupIds"] = self.groups_of(db["security_group_ids"])
+            if db.get("subnet_ids"):
+                rds.create_db_subnet_group(DBSubnetGroupName=f"{db['id']}-subnets", DBSubnetGroupDescription=db["id"],
+                                           SubnetIds=[self.mapped(i) for i in db["subnet_ids"]])
+                kw["DBSubnetGroupName"] = f"{db['id']}-subnets"
             rds.create_db_instance(
                 DBInstanceIdentifier=db["id"], Engine=db["engine"], EngineVersion=db["engine_version"],
                 DBInstanceClass=db["instance_class"], AllocatedStorage=20, MasterUsername="krci",
@@ -381,7 +530,10 @@ class Seeder:
             scheme_public = lb["scheme"] == "internet-facing"
             created = elb.create_load_balancer(Name=lb["name"], Scheme=lb["scheme"], Type=lb["type"],
                                                Subnets=self.subnets_of(lb["vpc_id"], public=scheme_public),
-                                               Tags=tag_list(lb["tags"]))["LoadBalancers"][0]["LoadBalancerArn"]
+                                               Tags=tag_list(lb["tags"]),
+                                               **({"SecurityGroups": self.groups_of(lb["security_group_ids"])}
+                                                  if lb.get("security_group_ids") else {})
+                                               )["LoadBalancers"][0]["LoadBalancerArn"]
             self.ids[created] = lb["arn"]
             attributes = [{"Key": k, "Value": v} for k, v in sorted(lb["attributes"].items())]
             if attributes:
@@ -466,7 +618,9 @@ class Seeder:
             else:
                 kw["DomainEndpointOptions"] = {"EnforceHTTPS": d["enforce_https"]}
             if d.get("vpc_id"):
-                kw["VPCOptions"] = {"SubnetIds": self.subnets_of(d["vpc_id"], public=False)[:1]}
+                kw["VPCOptions"] = {"SubnetIds": [self.mapped(i) for i in d.get("subnet_ids", [])]
+                                    or self.subnets_of(d["vpc_id"], public=False)[:1],
+                                    "SecurityGroupIds": self.groups_of(d.get("security_group_ids", []))}
             os_.create_domain(DomainName=d["name"], EngineVersion=d["engine_version"],
                               EncryptionAtRestOptions={"Enabled": d["encryption_at_rest"]},
                               NodeToNodeEncryptionOptions={"Enabled": d["node_to_node_encryption"]},
@@ -504,6 +658,7 @@ class Seeder:
         self.compute()
         self.node_groups()
         self.s3()
+        self.s3control()
         self.dynamodb()
         self.ecr()
         self.efs()

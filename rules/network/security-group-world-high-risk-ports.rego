@@ -1,0 +1,100 @@
+# METADATA
+# title: Security group admits the internet to a high-risk service port
+# description: |
+#   Checks every security group for an ingress rule from 0.0.0.0/0 or ::/0 whose TCP
+#   port range includes a port of a service that should never face the internet: FTP
+#   20-21, Telnet 23, SMTP 25, POP3 110, MS RPC 135, IMAP 143, SMB 445, VNC 5900, and
+#   the development servers Security Hub lists (3000, 4333, 5000, 5500, 8080, 8088,
+#   8888). They carry clear-text credentials or have a long record of remote exploits.
+#   The reference exposes only its ALB's 80 and 443.
+#
+#   SSH, RDP, database and Kubernetes ports have rules of their own (NET004-NET007);
+#   rules of every protocol or every port are NET008's.
+# custom:
+#   id: NET009
+#   name: security-group-world-high-risk-ports
+#   severity: high
+#   roles: [any]
+#   services: [ec2]
+#   precision: very-high
+#   references:
+#     - "Well-Architected SEC05-BP02: Control traffic flow within your network layers"
+#     - "Security Hub EC2.19 / AWS Config RESTRICTED_INCOMING_TRAFFIC"
+#     - "Prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports, ..._tcp_port_ftp_20_21, ..._tcp_port_telnet_23"
+#   remediation: |
+#     Replace the world-open rule with the sources that need the port: another security
+#     group, a VPC CIDR, or a managed prefix list of office / VPN egress ranges. For
+#     administration, prefer SSM Session Manager (no inbound port at all):
+#
+#     ```hcl
+#     resource "aws_vpc_security_group_ingress_rule" "ssh_from_vpn" {
+#       security_group_id = aws_security_group.this.id
+#       ip_protocol       = "tcp"
+#       from_port         = 22
+#       to_port           = 22
+#       cidr_ipv4         = var.vpn_cidr # not 0.0.0.0/0
+#     }
+#     ```
+package archaudit.rules.security_group_world_high_risk_ports
+
+import rego.v1
+
+watched := {20, 21, 23, 25, 110, 135, 143, 445, 3000, 4333, 5000, 5500, 5900, 8080, 8088, 8888}
+
+deny contains finding if {
+	some group in input.ec2.security_groups
+	exposed := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
+		some rule in group.ingress
+		world(rule)
+		not all_ports(rule)
+		exposes(rule)
+	}
+	count(exposed) > 0
+	finding := {
+		"resource": group.arn,
+		"region": group.region,
+		"message": sprintf("security group %s (%s) admits the internet to a high-risk port: %s", [group.name, group.id, concat(", ", sort(exposed))]),
+	}
+}
+
+exposes(rule) if {
+	some port in watched
+	tcp_covers(rule, port)
+}
+
+# Every address: 0.0.0.0/0 or ::/0.
+world(rule) if rule.cidr_ipv4 == "0.0.0.0/0"
+
+world(rule) if rule.cidr_ipv6 == "::/0"
+
+source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
+
+source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
+
+# Every protocol, or every TCP port: NET008's finding, not repeated here.
+all_ports(rule) if rule.protocol == "-1"
+
+all_ports(rule) if {
+	rule.protocol in {"tcp", "6"}
+	rule.from_port <= 0
+	rule.to_port >= 65535
+}
+
+# A TCP rule whose range includes the port.
+tcp_covers(rule, port) if {
+	rule.protocol in {"tcp", "6"}
+	rule.from_port <= port
+	port <= rule.to_port
+}
+
+ports(rule) := "all traffic" if rule.protocol == "-1"
+
+ports(rule) := sprintf("%s %d", [rule.protocol, rule.from_port]) if {
+	rule.protocol != "-1"
+	rule.from_port == rule.to_port
+}
+
+ports(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port]) if {
+	rule.protocol != "-1"
+	rule.from_port != rule.to_port
+}

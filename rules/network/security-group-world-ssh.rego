@@ -1,0 +1,100 @@
+# METADATA
+# title: Security group admits the internet to SSH (port 22)
+# description: |
+#   Checks every security group for an ingress rule from 0.0.0.0/0 or ::/0 whose TCP
+#   port range includes 22. SSH open to the internet is scanned within minutes and
+#   brute-forced around the clock; one weak key or an sshd vulnerability is then
+#   enough. The reference reaches nodes through SSM or the Client VPN, never directly.
+#
+#   Rules of every protocol or every port are NET008's finding and are not repeated
+#   here; a source that is another security group, a prefix list or a narrower CIDR is
+#   not flagged.
+# custom:
+#   id: NET004
+#   name: security-group-world-ssh
+#   severity: high
+#   roles: [any]
+#   services: [ec2]
+#   precision: very-high
+#   references:
+#     - "Well-Architected SEC05-BP02: Control traffic flow within your network layers"
+#     - "CIS AWS Foundations 5.2 / 5.3: no security group allows ingress from 0.0.0.0/0 or ::/0 to remote server administration ports"
+#     - "Security Hub EC2.13 (and EC2.53 / EC2.54) / AWS Config INCOMING_SSH_DISABLED"
+#     - "Prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22; Trivy AWS-0107"
+#   remediation: |
+#     Replace the world-open rule with the sources that need the port: another security
+#     group, a VPC CIDR, or a managed prefix list of office / VPN egress ranges. For
+#     administration, prefer SSM Session Manager (no inbound port at all):
+#
+#     ```hcl
+#     resource "aws_vpc_security_group_ingress_rule" "ssh_from_vpn" {
+#       security_group_id = aws_security_group.this.id
+#       ip_protocol       = "tcp"
+#       from_port         = 22
+#       to_port           = 22
+#       cidr_ipv4         = var.vpn_cidr # not 0.0.0.0/0
+#     }
+#     ```
+package archaudit.rules.security_group_world_ssh
+
+import rego.v1
+
+watched := {22}
+
+deny contains finding if {
+	some group in input.ec2.security_groups
+	exposed := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
+		some rule in group.ingress
+		world(rule)
+		not all_ports(rule)
+		exposes(rule)
+	}
+	count(exposed) > 0
+	finding := {
+		"resource": group.arn,
+		"region": group.region,
+		"message": sprintf("security group %s (%s) admits the internet to SSH (port 22): %s", [group.name, group.id, concat(", ", sort(exposed))]),
+	}
+}
+
+exposes(rule) if {
+	some port in watched
+	tcp_covers(rule, port)
+}
+
+# Every address: 0.0.0.0/0 or ::/0.
+world(rule) if rule.cidr_ipv4 == "0.0.0.0/0"
+
+world(rule) if rule.cidr_ipv6 == "::/0"
+
+source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
+
+source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
+
+# Every protocol, or every TCP port: NET008's finding, not repeated here.
+all_ports(rule) if rule.protocol == "-1"
+
+all_ports(rule) if {
+	rule.protocol in {"tcp", "6"}
+	rule.from_port <= 0
+	rule.to_port >= 65535
+}
+
+# A TCP rule whose range includes the port.
+tcp_covers(rule, port) if {
+	rule.protocol in {"tcp", "6"}
+	rule.from_port <= port
+	port <= rule.to_port
+}
+
+ports(rule) := "all traffic" if rule.protocol == "-1"
+
+ports(rule) := sprintf("%s %d", [rule.protocol, rule.from_port]) if {
+	rule.protocol != "-1"
+	rule.from_port == rule.to_port
+}
+
+ports(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port]) if {
+	rule.protocol != "-1"
+	rule.from_port != rule.to_port
+}
