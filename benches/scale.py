@@ -52,7 +52,7 @@ from datetime import datetime, timedelta, timezone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "benches"))
-from audit import free_port, wait_http  # noqa: E402
+from audit import start_moto, stop  # noqa: E402
 
 VENV = os.environ.get("ARCHAUDIT_VENV", os.path.join(ROOT, ".venv"))
 OUT = os.path.join(ROOT, "target", "scale")
@@ -150,20 +150,9 @@ def aws_env():
 def record(binary):
     os.makedirs(OUT, exist_ok=True)
     work = tempfile.mkdtemp(prefix="archaudit-scale-")
-    port = free_port()
-    moto = subprocess.Popen([os.path.join(VENV, "bin/moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                            env=dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false"),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rules = os.path.join(work, "faults.json")
-    open(rules, "w").write("[]")
-    proxy = None
+    processes = []
     try:
-        wait_http(f"http://127.0.0.1:{port}/moto-api/")
-        proxy = subprocess.Popen([os.path.join(VENV, "bin/python"), os.path.join(ROOT, "tests/live/proxy.py"),
-                                  "--upstream", f"http://127.0.0.1:{port}", "--rules", rules,
-                                  "--log", os.path.join(work, "calls.jsonl")],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        proxy_url = f"http://127.0.0.1:{proxy.stdout.readline().strip()}"
+        proxy_url = start_moto(work, processes)
         seeded = json.loads(subprocess.run(
             [os.path.join(VENV, "bin/python"), os.path.join(ROOT, "tests/live/seed.py"), "--endpoint", proxy_url],
             check=True, capture_output=True, text=True).stdout)
@@ -189,16 +178,13 @@ def record(binary):
         print(json.dumps({"recorded": len(server.exchanges), "member": member, "gaps": len(recording["gaps"]),
                           "file": os.path.relpath(RECORDING, ROOT)}))
     finally:
-        for p in (proxy, moto):
-            if p:
-                p.kill()
-                p.wait()
+        stop(processes)
 
 
 # ---------------------------------------------------------------- replay
 
 class Replay:
-    def __init__(self, recording, latency, seed):
+    def __init__(self, recording, latency, seed, bucket):
         self.member = recording["member"]
         self.caller = recording["caller"]
         self.exact = {}
@@ -211,6 +197,7 @@ class Replay:
         self.latency = latency
         self.random = random.Random(seed)
         self.buckets = {}
+        self.default_bucket = bucket
         self.stats = collections.Counter()
         self.accounts = set()
 
@@ -221,7 +208,7 @@ class Replay:
 
     def take(self, account, region, service):
         """A token from the (account, region, service) bucket, or False."""
-        capacity, rate = BUCKETS.get(service, DEFAULT_BUCKET)
+        capacity, rate = BUCKETS.get(service, self.default_bucket)
         now = time.monotonic()
         tokens, last = self.buckets.get((account, region, service), (capacity, now))
         tokens = min(capacity, tokens + (now - last) * rate)
@@ -239,7 +226,7 @@ class Replay:
         account, who = self.account_of(headers)
         _, region, service = credential_of(headers)
         self.stats["calls"] += 1
-        self.stats[f"op {service} {operation_of(method, path, headers, body)}"] += 1
+        self.stats[f"op {service} {operation_of(method, path, headers, body).replace(account, PLACEHOLDER)}"] += 1
         if who == "member":
             self.accounts.add(account)
         if not self.take(account, region, service):
@@ -330,8 +317,8 @@ async def serve_forever(replay, port, ready=None):
         await server.serve_forever()
 
 
-def serve(port, latency, seed):
-    replay = Replay(json.load(open(RECORDING)), latency, seed)
+def serve(port, latency, seed, bucket):
+    replay = Replay(json.load(open(RECORDING)), latency, seed, bucket)
     asyncio.run(serve_forever(replay, port))
 
 
@@ -347,11 +334,12 @@ def gnu_time(stderr):
     }
 
 
-def run_one(binary, accounts, concurrency, latency, seed):
+def run_one(binary, accounts, concurrency, latency, seed, bucket):
     work = tempfile.mkdtemp(prefix="archaudit-scale-")
     server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "serve", "--port", "0",
                                "--latency-ms", str(int(latency[0] * 1000)), str(int(latency[1] * 1000)),
-                               "--seed", str(seed)], stdout=subprocess.PIPE, text=True)
+                               "--seed", str(seed), "--bucket", str(bucket[0]), str(bucket[1])],
+                              stdout=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
         ids = [str(200000000000 + 7919 * i) for i in range(accounts)]
@@ -373,6 +361,7 @@ def run_one(binary, accounts, concurrency, latency, seed):
                                    for a in snapshot["accounts"] for c in a["coverage"] if c["status"] != "ok")
         result = {
             "binary": binary, "accounts": len(snapshot["accounts"]), "concurrency": concurrency or "default",
+            "bucket": list(bucket),
             "wall_s": round(wall, 1), "calls": stats.get("calls", 0),
             "calls_per_s": round(stats.get("calls", 0) / wall), "throttled": stats.get("throttled", 0),
             "throttled_by_service": {k.split(" ", 1)[1]: v for k, v in stats.items() if k.startswith("throttled ")},
@@ -397,23 +386,27 @@ def main():
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--latency-ms", type=int, nargs=2, default=[50, 150])
     s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--bucket", type=float, nargs=2, default=DEFAULT_BUCKET, metavar=("CAPACITY", "PER_S"))
     u = sub.add_parser("run")
     u.add_argument("--binary", action="append", required=True, help="repeat: one run each, in turn")
     u.add_argument("--accounts", type=int, default=1000)
     u.add_argument("--concurrency", type=int, default=0, help="--concurrency for every binary (default: theirs)")
     u.add_argument("--latency-ms", type=int, nargs=2, default=[50, 150])
     u.add_argument("--repeat", type=int, default=1, help="rounds (binaries alternate); medians at the end")
+    u.add_argument("--bucket", type=float, nargs=2, default=DEFAULT_BUCKET, metavar=("CAPACITY", "PER_S"),
+                   help="token bucket of the services without their own (default 10 2)")
     a = p.parse_args()
     if a.cmd == "record":
         return record(a.binary)
     if a.cmd == "serve":
-        return serve(a.port, (a.latency_ms[0] / 1000, a.latency_ms[1] / 1000), a.seed)
+        return serve(a.port, (a.latency_ms[0] / 1000, a.latency_ms[1] / 1000), a.seed, tuple(a.bucket))
     if not os.path.exists(RECORDING):
         raise SystemExit(f"{RECORDING} is missing: run `benches/scale.py record` first")
     runs = collections.defaultdict(list)
     for i in range(a.repeat):
         for binary in a.binary:
-            res = run_one(binary, a.accounts, a.concurrency, (a.latency_ms[0] / 1000, a.latency_ms[1] / 1000), i + 1)
+            res = run_one(binary, a.accounts, a.concurrency, (a.latency_ms[0] / 1000, a.latency_ms[1] / 1000), i + 1,
+                          tuple(a.bucket))
             runs[binary].append(res)
             print(json.dumps(res), flush=True)
     if a.repeat > 1:
