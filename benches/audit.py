@@ -43,22 +43,36 @@ def wait_http(url, timeout=60):
     raise SystemExit(f"{url} did not answer")
 
 
-def run(accounts, binary, concurrency):
-    work = tempfile.mkdtemp(prefix="archaudit-bench-")
+def start_moto(work, processes):
+    """moto on a free port behind the test proxy (no faults; every call logged to
+    work/calls.jsonl); the processes are appended to `processes`. Returns the proxy's URL."""
     port = free_port()
     env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false")
-    moto = subprocess.Popen([os.path.join(VENV, "bin/moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    log = os.path.join(work, "calls.jsonl")
+    processes.append(subprocess.Popen([os.path.join(VENV, "bin/moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     rules = os.path.join(work, "faults.json")
     open(rules, "w").write("[]")
-    proxy = None
+    wait_http(f"http://127.0.0.1:{port}/moto-api/")
+    proxy = subprocess.Popen([os.path.join(VENV, "bin/python"), os.path.join(ROOT, "tests/live/proxy.py"),
+                              "--upstream", f"http://127.0.0.1:{port}", "--rules", rules,
+                              "--log", os.path.join(work, "calls.jsonl")],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    processes.append(proxy)
+    return f"http://127.0.0.1:{proxy.stdout.readline().strip()}"
+
+
+def stop(processes):
+    for p in reversed(processes):
+        p.kill()
+        p.wait()
+
+
+def run(accounts, binary, concurrency):
+    work = tempfile.mkdtemp(prefix="archaudit-bench-")
+    log = os.path.join(work, "calls.jsonl")
+    processes = []
     try:
-        wait_http(f"http://127.0.0.1:{port}/moto-api/")
-        proxy = subprocess.Popen([os.path.join(VENV, "bin/python"), os.path.join(ROOT, "tests/live/proxy.py"),
-                                  "--upstream", f"http://127.0.0.1:{port}", "--rules", rules, "--log", log],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        url = f"http://127.0.0.1:{proxy.stdout.readline().strip()}"
+        url = start_moto(work, processes)
         t = time.time()
         subprocess.run([os.path.join(VENV, "bin/python"), os.path.join(ROOT, "tests/live/seed.py"),
                         "--endpoint", url, "--members", str(max(0, accounts - 4))],
@@ -91,10 +105,7 @@ def run(accounts, binary, concurrency):
             "calls_per_s": round(len(calls) / wall, 1),
         }
     finally:
-        for p in (proxy, moto):
-            if p:
-                p.kill()
-                p.wait()
+        stop(processes)
 
 
 def main():

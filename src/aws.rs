@@ -3,6 +3,7 @@
 //! of SDK errors by their AWS error code into the snapshot's coverage classes.
 
 use crate::snapshot::ErrorClass;
+use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
@@ -85,8 +86,12 @@ pub async fn assume_role_config(
         builder = builder.external_id(id);
     }
     let provider = builder.build().await;
+    // Each account caches its credentials on its own: the shared cache holds
+    // 64 providers and then evicts one at random, so in a large organization
+    // accounts still being read would assume their role again and again.
     base.to_builder()
         .credentials_provider(SharedCredentialsProvider::new(provider))
+        .identity_cache(IdentityCache::lazy().build())
         .build()
 }
 

@@ -30,7 +30,9 @@ pub struct CollectionArgs {
     /// Send every AWS call to this AWS-compatible endpoint (AWS_ENDPOINT_URL works too)
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Service reads in flight at once, over the whole organization [default: 32]
+    /// AWS calls in flight at once over the whole run (the runner's sockets and memory); each
+    /// account gets at most 16 of them, and each (account, region, service) a window that halves
+    /// when AWS throttles it [default: 128]
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
     /// Log to stderr (-v: progress of each account and service, -vv: every AWS call)

@@ -150,6 +150,7 @@ pub(super) fn collect(options: &CollectOptions, verbose: u8) -> Result<Snapshot>
     tracing::info!(
         calls = log.calls(),
         errors = log.errors(),
+        throttled = log.throttled(),
         "collection done"
     );
     Ok(snapshot)

@@ -1,9 +1,11 @@
 //! Live collection: snapshot every account of an organization through the AWS
 //! SDK. One tokio runtime; the tasks of an account (one per service and region,
-//! derived from the service registry, `crate::services`) run under a global
-//! semaphore (`--concurrency`) in `collect_account`, the one place that
-//! schedules; the SDK's adaptive retry handles throttling; every failure is
-//! classified into the snapshot's coverage, never fatal for the rest.
+//! derived from the service registry, `crate::services`) all start in
+//! `collect_account`, a bounded number of accounts at a time, and each HTTP
+//! call waits for its slots in [`schedule`] (per (account, region, service),
+//! adapting to throttling; per account; `--concurrency` over the run); the
+//! SDK's adaptive retry retries throttled calls; every failure is classified
+//! into the snapshot's coverage, never fatal for the rest.
 //!
 //! One module per AWS service maps SDK output to the snapshot model, using list
 //! calls' data where they return it and running per-resource calls concurrently.
@@ -15,6 +17,7 @@
 
 pub mod policy;
 mod progress;
+mod schedule;
 
 use crate::aws::{self, call, AwsOptions, CallError};
 use crate::snapshot::{
@@ -35,10 +38,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 use policy::{operations_of, Operation};
+use schedule::Scheduler;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::Semaphore;
 
 /// What this module sends in every account: who the credentials are (STS
 /// GetCallerIdentity; AWS grants it to everyone, it is listed so that the policy
@@ -150,8 +153,10 @@ pub struct CollectOptions {
     pub aws: AwsOptions,
     pub accounts: Accounts,
     pub regions: Regions,
-    /// Service tasks in flight at once, over the whole organization (at least 1:
-    /// `config::values::concurrency` checks it).
+    /// AWS calls in flight at once over the whole run: the runner's own
+    /// sockets and memory (at least 1: `config::values::concurrency` checks
+    /// it). Each account and each of its (region, service) keys has its own
+    /// bounds under it (`schedule`).
     pub concurrency: usize,
     /// Show a progress bar on stderr.
     pub progress: bool,
@@ -164,6 +169,7 @@ pub struct CollectOptions {
 pub struct CallLog {
     calls: AtomicU64,
     errors: AtomicU64,
+    throttled: AtomicU64,
     operations: Mutex<BTreeSet<String>>,
 }
 
@@ -176,19 +182,61 @@ impl CallLog {
         self.errors.load(Ordering::Relaxed)
     }
 
+    /// Attempts AWS answered with throttling (retried, or a `Throttled` gap).
+    pub fn throttled(&self) -> u64 {
+        self.throttled.load(Ordering::Relaxed)
+    }
+
     /// The distinct operations sent, e.g. `ECR:DescribeRepositories`.
     pub fn operations(&self) -> BTreeSet<String> {
         self.operations.lock().expect("call log lock").clone()
     }
 }
 
-/// Counts and names every request before it is sent.
+/// Counts and names every request before it is sent, and gives each
+/// (account, region, service) its own retry partition: the SDK's retry quota
+/// and adaptive client-side rate are per partition, by default one per
+/// service for the whole process, so one account's throttling would drain
+/// every account's retries and slow every account's calls.
 #[derive(Debug, Clone)]
-pub(crate) struct Recorder(Arc<CallLog>);
+pub(crate) struct Recorder {
+    log: Arc<CallLog>,
+    /// The account the calls go to (`caller` before it is known).
+    account: Arc<str>,
+}
+
+impl Recorder {
+    fn new(log: &Arc<CallLog>, account: &str) -> Recorder {
+        Recorder {
+            log: log.clone(),
+            account: account.into(),
+        }
+    }
+}
 
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
         "archaudit-call-log"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let service = cfg.load::<Metadata>().map(|m| m.service().to_string());
+        let region = cfg
+            .load::<aws_types::region::Region>()
+            .map(|r| r.to_string());
+        let partition = format!(
+            "{}/{}/{}",
+            service.as_deref().unwrap_or("-"),
+            self.account,
+            region.as_deref().unwrap_or("-")
+        );
+        cfg.interceptor_state()
+            .store_put(aws_sdk_sts::config::retry::RetryPartition::new(partition));
+        Ok(())
     }
 
     fn read_before_transmit(
@@ -197,10 +245,14 @@ impl Intercept for Recorder {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.calls.fetch_add(1, Ordering::Relaxed);
+        self.log.calls.fetch_add(1, Ordering::Relaxed);
         if let Some(meta) = cfg.load::<Metadata>() {
             let op = format!("{}:{}", meta.service(), meta.name());
-            self.0.operations.lock().expect("call log lock").insert(op);
+            self.log
+                .operations
+                .lock()
+                .expect("call log lock")
+                .insert(op);
         }
         Ok(())
     }
@@ -413,14 +465,17 @@ async fn collect_account(
     partition: &str,
     account: Account,
     opts: &CollectOptions,
-    semaphore: &Semaphore,
+    scheduler: &Scheduler,
     log: &Arc<CallLog>,
 ) -> AccountSnapshot {
-    let recorder = Recorder(log.clone());
+    let recorder = Recorder::new(log, &account.id);
+    // `base` goes through the caller's gate (AssumeRole is the caller's STS
+    // call); what is read in the account goes through the account's.
     let config = if account.id == caller {
         base.clone()
     } else {
-        aws::assume_role_config(base, partition, &account.id, &opts.aws).await
+        let assumed = aws::assume_role_config(base, partition, &account.id, &opts.aws).await;
+        scheduler.route(&assumed, &account.id)
     };
     let mut snapshot = AccountSnapshot {
         account,
@@ -436,10 +491,7 @@ async fn collect_account(
 
     // Assume the role once up front, so an unreachable account is one clear entry.
     let sts = client!(aws_sdk_sts, &config, &recorder);
-    let identity = {
-        let _permit = semaphore.acquire().await.expect("semaphore open");
-        sts.get_caller_identity().send().await
-    };
+    let identity = sts.get_caller_identity().send().await;
     if let Err(e) = identity {
         log.errors.fetch_add(1, Ordering::Relaxed);
         let e = aws::classify(&e);
@@ -488,10 +540,12 @@ async fn collect_account(
     };
     let tasks = service_tasks(&scope, &regions);
 
-    let results = stream::iter(tasks.into_iter().map(|task| async move {
-        let _permit = semaphore.acquire().await.expect("semaphore open");
-        (task.region, task.run.await)
-    }))
+    // Every task starts: their calls wait for slots in the scheduler.
+    let results = stream::iter(
+        tasks
+            .into_iter()
+            .map(|task| async move { (task.region, task.run.await) }),
+    )
     .buffer_unordered(usize::MAX)
     .collect::<Vec<_>>()
     .await;
@@ -597,8 +651,7 @@ pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapsho
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     let base = aws::base_config(&opts.aws).await;
-    let recorder = Recorder(log.clone());
-    let sts = client!(aws_sdk_sts, &base, &recorder);
+    let sts = client!(aws_sdk_sts, &base, &Recorder::new(&log, "caller"));
     let me = sts
         .get_caller_identity()
         .send()
@@ -616,6 +669,9 @@ pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapsho
         .and_then(|arn| arn.split(':').nth(1))
         .unwrap_or("aws")
         .to_string();
+    let scheduler = Scheduler::new(opts.concurrency, log.clone(), &base);
+    let base = scheduler.route(&base, &caller);
+    let recorder = Recorder::new(&log, &caller);
 
     let (organization, mut accounts) = match &opts.accounts {
         Accounts::Organization => {
@@ -656,20 +712,19 @@ pub async fn collect(opts: &CollectOptions, log: Arc<CallLog>) -> Result<Snapsho
         }
     });
 
-    let semaphore = Semaphore::new(opts.concurrency);
     let progress =
         crate::collect::progress::Progress::new(accounts.len(), opts.progress, log.clone());
     let snapshots = stream::iter(accounts.into_iter().map(|account| {
-        let (base, caller, partition, semaphore, log, progress) =
-            (&base, &caller, &partition, &semaphore, &log, &progress);
+        let (base, caller, partition, scheduler, log, progress) =
+            (&base, &caller, &partition, &scheduler, &log, &progress);
         async move {
             let snapshot =
-                collect_account(base, caller, partition, account, opts, semaphore, log).await;
+                collect_account(base, caller, partition, account, opts, scheduler, log).await;
             progress.account_done();
             snapshot
         }
     }))
-    .buffer_unordered(usize::MAX)
+    .buffer_unordered(schedule::accounts_in_flight(opts.concurrency))
     .collect::<Vec<_>>()
     .await;
     progress.finish();
@@ -721,7 +776,7 @@ impl Scope {
             account_id: account_id.to_string(),
             region: region.to_string(),
             partition: "aws".to_string(),
-            recorder: Recorder(Arc::default()),
+            recorder: Recorder::new(&Arc::default(), account_id),
         }
     }
 }

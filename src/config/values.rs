@@ -6,11 +6,14 @@
 
 use std::sync::OnceLock;
 
-/// The most service reads in flight at once that `--concurrency` accepts.
+/// The most AWS calls in flight at once that `--concurrency` accepts.
 pub const MAX_CONCURRENCY: usize = 1024;
 
-/// Service reads in flight at once when neither flag nor config sets it.
-pub const DEFAULT_CONCURRENCY: usize = 32;
+/// AWS calls in flight at once over the run when neither flag nor config
+/// sets it: what one process's sockets and memory take easily. AWS's own
+/// limits are per account, region and service; the collection scheduler
+/// (`collect::schedule`) bounds and adapts those under this cap.
+pub const DEFAULT_CONCURRENCY: usize = 128;
 
 pub use crate::snapshot::{is_account_id, is_region_name};
 
@@ -54,7 +57,7 @@ pub fn assumed_role_name(s: &str) -> Result<String, String> {
     }
 }
 
-/// How many service reads may be in flight at once.
+/// How many AWS calls may be in flight at once over the run.
 pub fn concurrency(n: i128) -> Result<usize, String> {
     match usize::try_from(n) {
         Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
