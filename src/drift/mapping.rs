@@ -39,9 +39,12 @@ pub fn keep_attribute(kind: &str, name: &str) -> bool {
                     .iter()
                     .any(|c| c.holder == Holder::Itself && top(c.state))
         }
-        None => all_compared().any(|c| match c.holder {
-            Holder::Sibling { kind: k, link } => k == kind && (top(c.state) || link == name),
-            Holder::Itself => false,
+        None => all_compared().any(|c| match c.holder.sibling() {
+            Some((k, link, selector)) => {
+                k == kind
+                    && (top(c.state) || link == name || selector.is_some_and(|(f, _)| f == name))
+            }
+            None => false,
         }),
     }
 }
@@ -55,7 +58,7 @@ mod tests {
     fn holder_kind<'a>(c: &Compared, kind: &'a str) -> &'a str {
         match c.holder {
             Holder::Itself => kind,
-            Holder::Sibling { kind, .. } => kind,
+            Holder::Sibling { kind, .. } | Holder::SiblingWhere { kind, .. } => kind,
         }
     }
 
@@ -72,7 +75,7 @@ mod tests {
                 assert!(c.live.starts_with('/'), "{}: a JSON pointer", c.live);
                 let top = c.state.split('.').next().unwrap();
                 assert!(keep_attribute(holder_kind(c, t.kind), top), "{}", c.state);
-                if let Holder::Sibling { kind, link } = c.holder {
+                if let Some((kind, link, _)) = c.holder.sibling() {
                     assert!(
                         modelled(kind).is_none(),
                         "{kind}: a sibling is not modelled"
