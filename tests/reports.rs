@@ -2,17 +2,23 @@
 
 use crate::util::repo;
 use archaudit::config::Config;
-use archaudit::engine::{Catalogue, Severity};
+use archaudit::engine::{Catalogue, Evaluation, Severity};
 use archaudit::report::{JsonReporter, Report, Reporter, TableReporter};
-use archaudit::snapshot::load_snapshot;
+use archaudit::snapshot::{load_snapshot, Snapshot};
 
 fn render(path: &str, reporter: &mut dyn Reporter) -> String {
     let snapshot = load_snapshot(&repo(path)).unwrap();
+    render_snapshot(&snapshot, reporter).1
+}
+
+/// Evaluates a snapshot with the built-in rules and the default config
+/// (`--fail-on high`); the evaluation and the report.
+pub fn render_snapshot(snapshot: &Snapshot, reporter: &mut dyn Reporter) -> (Evaluation, String) {
     let catalogue = Catalogue::builtin().unwrap();
     let evaluation = catalogue
         .compile()
         .unwrap()
-        .evaluate(&snapshot, &Config::default().assign_roles(&snapshot))
+        .evaluate(snapshot, &Config::default().assign_roles(snapshot))
         .unwrap();
     let report = Report {
         evaluation: &evaluation,
@@ -26,7 +32,8 @@ fn render(path: &str, reporter: &mut dyn Reporter) -> String {
     };
     let mut out = Vec::new();
     reporter.emit(&mut out, &report).unwrap();
-    String::from_utf8(out).unwrap()
+    let out = String::from_utf8(out).unwrap();
+    (evaluation, out)
 }
 
 #[test]

@@ -82,6 +82,11 @@ pub struct ReportArgs {
     /// cannot be read is reported and its drift not evaluated
     #[arg(long, value_name = "FILE|GLOB|S3-URI")]
     pub tfstate: Vec<String>,
+    /// Write Terraform 1.5+ `import` blocks for the unmanaged resources (TFD001 findings)
+    /// to DIR, one file per account (`import-<account id>.tf`), ready for
+    /// `terraform plan -generate-config-out=generated.tf` (needs --tfstate)
+    #[arg(long, value_name = "DIR", requires = "tfstate")]
+    pub import_blocks: Option<PathBuf>,
     /// SARIF category (`automationDetails.id`): uploads with the same category replace each other
     /// [default: archaudit/<organization id>/]
     #[arg(long, value_name = "NAME")]

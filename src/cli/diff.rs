@@ -5,7 +5,7 @@ use super::pipeline::{category, exit_code, read_input, Output, Pipeline};
 use crate::aws::AwsOptions;
 use crate::history::{diff_snapshots, FindingsDiff};
 use crate::limits::parse_size;
-use crate::report::{Baseline, DiffReport, Format};
+use crate::report::{reporter, Baseline, DiffReport, Format, Presentation};
 use anyhow::Result;
 use clap::Args;
 use std::process::ExitCode;
@@ -81,7 +81,14 @@ pub(super) fn run(args: DiffArgs) -> Result<ExitCode> {
         resources: resources.as_ref(),
     };
     let category = category(args.category.as_deref(), new.snapshot.as_ref());
-    let mut reporter = output.reporter(args.format, false, category);
+    let presentation = Presentation {
+        terminal: output.is_terminal(),
+        show_suppressed: false,
+        category,
+        snapshot: new.snapshot.as_ref(),
+        resources: None,
+    };
+    let mut reporter = reporter(args.format, presentation);
     output.write(|out| reporter.emit_diff(out, &diff))?;
     Ok(exit_code(&report, args.strict))
 }

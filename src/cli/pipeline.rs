@@ -6,13 +6,14 @@ use super::args::{fail_on, load_config, CatalogueArgs, FailOn, ReportArgs};
 use super::exit;
 use crate::aws::AwsOptions;
 use crate::config::Config;
-use crate::drift::{compute as compute_drift, keep_attribute};
+use crate::drift::imports::import_files;
+use crate::drift::{compute as compute_drift, keep_attribute, Drift};
 use crate::engine::suppress::{self, SuppressionNote};
-use crate::engine::{Catalogue, CompiledRules, Evaluation, StateError, Suppressed};
-use crate::history::{parse_input, FindingsDiff, Input, RunFindings};
+use crate::engine::{Catalogue, CompiledRules, Evaluation, Finding, StateError, Suppressed};
+use crate::history::{diff_snapshots, parse_input, FindingsDiff, Input, RunFindings};
 use crate::limits::is_too_large;
 use crate::report::escape::error_line;
-use crate::report::{reporter, sarif_category, Baseline, Format, Presentation, Report, Reporter};
+use crate::report::{reporter, sarif_category, Baseline, Format, Presentation, Report};
 use crate::severity::Severity;
 use crate::snapshot::Snapshot;
 use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
@@ -20,6 +21,7 @@ use crate::terraform::state::parse_state_keeping;
 use crate::terraform::{expand_state_glob, Locations, Sources, State};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// The config, the catalogue it selects, and the catalogue compiled.
@@ -37,6 +39,8 @@ pub(super) struct Run {
     pub notes: Vec<SuppressionNote>,
     /// The snapshot evaluated; `None` for a JSON report read back.
     pub snapshot: Option<Snapshot>,
+    /// Drift from the `--tfstate` states, when given.
+    pub drift: Option<Drift>,
 }
 
 impl Run {
@@ -76,16 +80,18 @@ impl Pipeline {
                     suppressed: run.suppressed,
                     notes: Vec::new(),
                     snapshot: None,
+                    drift: None,
                 })
             }
         };
         let config = &self.config;
         let roles = config.assign_roles(&snapshot);
-        let drift = terraform
-            .map(|t| compute_drift(&snapshot, &t.states, t.errors.clone(), &config.drift).input());
+        let drift =
+            terraform.map(|t| compute_drift(&snapshot, &t.states, t.errors.clone(), &config.drift));
+        let input = drift.as_ref().map(Drift::input);
         let mut evaluation = self
             .compiled
-            .evaluate_with(&snapshot, &roles, drift.as_ref())?;
+            .evaluate_with(&snapshot, &roles, input.as_ref())?;
         let today = jiff::Zoned::now().date();
         let outcome = suppress::apply(
             std::mem::take(&mut evaluation.findings),
@@ -99,6 +105,7 @@ impl Pipeline {
             suppressed: outcome.suppressed,
             notes: outcome.notes,
             snapshot: Some(snapshot),
+            drift,
         })
     }
 
@@ -138,10 +145,17 @@ impl Pipeline {
         } = inputs;
         let terraform = terraform.as_ref();
         let run = self.run(Input::Snapshot(snapshot), terraform)?;
+        let mut resources = None;
         let baseline = match baseline {
             Some((source, input)) => {
                 // The baseline is held against the same states.
                 let old = self.run(input, terraform)?;
+                // The HTML page shows the resources changed too.
+                if let (Format::Html, Some(a), Some(b)) =
+                    (args.format, &old.snapshot, &run.snapshot)
+                {
+                    resources = Some(diff_snapshots(a, b)?);
+                }
                 Some(Baseline::new(
                     source,
                     FindingsDiff::compare(&old.findings(), &run.findings()),
@@ -156,10 +170,46 @@ impl Pipeline {
             terraform.map(|t| &t.locations),
             baseline.as_ref(),
         );
-        let mut reporter = output.reporter(args.format, args.show_suppressed, category);
+        let presentation = Presentation {
+            terminal: output.is_terminal(),
+            show_suppressed: args.show_suppressed,
+            category,
+            snapshot: run.snapshot.as_ref(),
+            resources,
+        };
+        let mut reporter = reporter(args.format, presentation);
         output.write(|out| reporter.emit(out, &report))?;
+        if let (Some(dir), Some(drift)) = (&args.import_blocks, &run.drift) {
+            write_import_blocks(dir, drift, &run.evaluation.findings)?;
+        }
         Ok(exit_code(&report, args.strict))
     }
+}
+
+/// `--import-blocks DIR`: one file of `import` blocks per account.
+fn write_import_blocks(dir: &Path, drift: &Drift, findings: &[Finding]) -> Result<()> {
+    let files = import_files(drift, findings);
+    if files.is_empty() {
+        eprintln!(
+            "warning: no import blocks written to {}: a Terraform state could not be read, so \
+             unmanaged resources are not known",
+            dir.display()
+        );
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    for file in &files {
+        let path = dir.join(&file.file_name);
+        std::fs::write(&path, &file.text)
+            .with_context(|| format!("{}: cannot write import blocks", path.display()))?;
+    }
+    let blocks: usize = files.iter().map(|f| f.blocks).sum();
+    eprintln!(
+        "{blocks} import block(s) for {} account(s) written to {}",
+        files.len(),
+        dir.display()
+    );
+    Ok(())
 }
 
 /// The built-in and `--rules-dir` rules, with the config's selection applied.
@@ -286,6 +336,9 @@ fn terraform_states(args: &ReportArgs, aws: &AwsOptions) -> Result<Option<Terraf
         eprintln!("warning: {}", error_line(&warning));
     }
     let sources = Sources::scan(&args.tf_dir, &root)?;
+    for w in sources.warnings() {
+        eprintln!("warning: {w}");
+    }
     let locations = Locations::new(&states, &sources);
     for state in locations.unresolved_states() {
         eprintln!(
@@ -321,21 +374,9 @@ impl Output {
         })
     }
 
-    /// The reporter of `format` for this destination: a terminal gets colour.
-    pub fn reporter(
-        &self,
-        format: Format,
-        show_suppressed: bool,
-        category: String,
-    ) -> Box<dyn Reporter> {
-        reporter(
-            format,
-            Presentation {
-                terminal: self.to.is_none() && std::io::stdout().is_terminal(),
-                show_suppressed,
-                category,
-            },
-        )
+    /// Whether the report goes to a terminal (which gets colour).
+    pub fn is_terminal(&self) -> bool {
+        self.to.is_none() && std::io::stdout().is_terminal()
     }
 
     /// Writes what `write` produces.

@@ -1,16 +1,16 @@
 //! ECR: repositories (DescribeRepositories gives scan-on-push, mutability and
-//! encryption), their lifecycle and repository policies, and the region's
-//! registry scanning configuration.
+//! encryption), their lifecycle and repository policies and tags, and the
+//! region's registry scanning configuration.
 
 use super::policy::{operations_of, Operation};
-use super::{call, client, every, for_each_concurrent, found, Scope};
+use super::{call, client, every, for_each_concurrent, found, tags_from, Scope};
 use crate::aws::CallError;
 use crate::snapshot::{Ecr, Registry, RegistryScanningRule, Repository};
 
 /// Every AWS operation sent, with its IAM action (see `policy`).
 pub(crate) const OPERATIONS: &[Operation] = operations_of!(
     "ECR", "ecr":
-    DescribeRepositories, GetLifecyclePolicy, GetRepositoryPolicy,
+    DescribeRepositories, GetLifecyclePolicy, GetRepositoryPolicy, ListTagsForResource,
     GetRegistryScanningConfiguration,
 );
 
@@ -38,9 +38,16 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
                 &["RepositoryPolicyNotFoundException"],
             )?
             .and_then(|out| serde_json::from_str(out.policy_text()?).ok());
+            let arn = r.repository_arn().unwrap_or_default().to_string();
+            let tags = ecr
+                .list_tags_for_resource()
+                .resource_arn(&arn)
+                .send()
+                .await
+                .map_err(call)?;
             let encryption = r.encryption_configuration();
             Ok(Repository {
-                arn: r.repository_arn().unwrap_or_default().to_string(),
+                arn,
                 region: scope.region.clone(),
                 uri: r.repository_uri().unwrap_or_default().to_string(),
                 image_tag_mutability: r
@@ -56,7 +63,7 @@ pub(crate) async fn collect(scope: &Scope) -> Result<Ecr, CallError> {
                 kms_key: encryption.and_then(|e| e.kms_key()).map(str::to_string),
                 has_lifecycle_policy,
                 policy,
-                tags: Default::default(),
+                tags: tags_from(tags.tags(), |t| (Some(t.key()), Some(t.value()))),
                 name,
             })
         }

@@ -85,7 +85,7 @@ pub(super) fn live_value(value: &Value, c: &Compared) -> Option<String> {
     read(value.pointer(c.live), c.norm)
 }
 
-fn state_value(value: &Value, c: &Compared) -> Option<String> {
+pub(super) fn state_value(value: &Value, c: &Compared) -> Option<String> {
     match c.norm {
         // The state holds what the live value reads as.
         Norm::First | Norm::Is(_) => scalar(Some(value)),
@@ -108,6 +108,12 @@ pub(super) fn changes(
         };
         let mut path = c.state.split('.');
         let top = path.next().unwrap_or_default();
+        if let Some((name, values)) = c.only_when {
+            let value = holder.attributes.get(name).and_then(|a| a.value.as_str());
+            if !value.is_some_and(|v| values.contains(&v)) {
+                continue;
+            }
+        }
         let Some(attribute) = holder.attributes.get(top) else {
             continue; // not in this state (another provider version): not compared
         };

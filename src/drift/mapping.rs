@@ -17,7 +17,7 @@ pub(super) fn types() -> impl Iterator<Item = (&'static Service, &'static Terraf
 
 /// The type drift compares that a Terraform type is (an alias such as
 /// `aws_alb` is `aws_lb`), with its service; `None` when not compared.
-pub(super) fn modelled(kind: &str) -> Option<(&'static Service, &'static TerraformType)> {
+pub(super) fn mapping_of(kind: &str) -> Option<(&'static Service, &'static TerraformType)> {
     types().find(|(_, t)| t.is_modelled() && (t.kind == kind || t.aliases.contains(&kind)))
 }
 
@@ -26,23 +26,31 @@ pub(super) fn all_compared() -> impl Iterator<Item = &'static Compared> {
     types().flat_map(|(_, t)| t.compared.iter())
 }
 
+/// The state attribute a compared attribute depends on (`only_when`).
+fn condition(c: &Compared) -> Option<&'static str> {
+    c.only_when.map(|(attribute, _)| attribute)
+}
+
 /// Whether a state attribute must be kept for comparing (see
 /// [`crate::terraform::state::parse_state_keeping`]): a compared attribute
 /// of a modelled type or of a sibling that holds one, the sibling's link,
 /// and the tags of a modelled type.
 pub fn keep_attribute(kind: &str, name: &str) -> bool {
     let top = |path: &str| path.split('.').next() == Some(name);
-    match modelled(kind) {
+    match mapping_of(kind) {
         Some((_, t)) => {
             TAG_ATTRIBUTES.contains(&name)
-                || t.compared
-                    .iter()
-                    .any(|c| c.holder == Holder::Itself && top(c.state))
+                || t.compared.iter().any(|c| {
+                    c.holder == Holder::Itself && (top(c.state) || condition(c) == Some(name))
+                })
         }
         None => all_compared().any(|c| match c.holder.sibling() {
             Some((k, link, selector)) => {
                 k == kind
-                    && (top(c.state) || link == name || selector.is_some_and(|(f, _)| f == name))
+                    && (top(c.state)
+                        || link == name
+                        || condition(c) == Some(name)
+                        || selector.is_some_and(|(f, _)| f == name))
             }
             None => false,
         }),
@@ -71,13 +79,13 @@ mod tests {
                 t.kind
             );
             for c in t.compared {
-                assert_eq!(modelled(t.kind).map(|(_, m)| m.kind), Some(t.kind));
+                assert_eq!(mapping_of(t.kind).map(|(_, m)| m.kind), Some(t.kind));
                 assert!(c.live.starts_with('/'), "{}: a JSON pointer", c.live);
                 let top = c.state.split('.').next().unwrap();
                 assert!(keep_attribute(holder_kind(c, t.kind), top), "{}", c.state);
                 if let Some((kind, link, _)) = c.holder.sibling() {
                     assert!(
-                        modelled(kind).is_none(),
+                        mapping_of(kind).is_none(),
                         "{kind}: a sibling is not modelled"
                     );
                     assert!(keep_attribute(kind, link));

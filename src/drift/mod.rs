@@ -24,6 +24,7 @@
 //! against the other; this module matches them and writes the records.
 
 mod compare;
+pub mod imports;
 mod live;
 mod mapping;
 mod state;
@@ -32,11 +33,14 @@ pub use mapping::keep_attribute;
 
 use crate::config::{DriftIgnore, DriftSettings};
 use crate::engine::{StateError, TerraformInput};
-use crate::snapshot::{AccountSnapshot, CoverageStatus, Snapshot, Tags, GLOBAL_REGION};
+use crate::snapshot::{
+    AccountSnapshot, Compared, CoverageStatus, Holder, ImportId, Snapshot, TagSource, Tags,
+    GLOBAL_REGION,
+};
 use crate::terraform::state::State;
 use compare::changes;
 use live::{live_resources, Live};
-use mapping::modelled;
+use mapping::mapping_of;
 use serde::Serialize;
 use serde_json::Value;
 use state::{entries, norm_arn, Entry, Holders};
@@ -64,6 +68,95 @@ pub const BUILTIN_IGNORED_TAGS: &[(&str, &str)] = &[
     ("aws:cloudformation:stack-name", "managed by CloudFormation"),
 ];
 
+/// The Terraform type drift compares that `kind` is (an alias such as
+/// `aws_alb` is `aws_lb`), if it compares it.
+pub fn modelled(kind: &str) -> Option<&'static str> {
+    mapping_of(kind).map(|(_, t)| t.kind)
+}
+
+/// Whether the tags of a (modelled) type are compared with the state's: the
+/// snapshot holds the resource's own.
+pub fn tags_compared(kind: &str) -> bool {
+    mapping_of(kind).is_some_and(|(_, t)| t.tags == TagSource::Own)
+}
+
+/// Every compared attribute, with the type whose resources it belongs to.
+pub fn compared() -> Vec<ComparedAttribute> {
+    mapping::types()
+        .flat_map(|(_, t)| {
+            t.compared.iter().map(move |compared| ComparedAttribute {
+                kind: t.kind,
+                compared,
+            })
+        })
+        .collect()
+}
+
+/// A compared attribute of a type, read as drift reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct ComparedAttribute {
+    /// The type whose resources it belongs to.
+    pub kind: &'static str,
+    pub compared: &'static Compared,
+}
+
+impl std::ops::Deref for ComparedAttribute {
+    type Target = Compared;
+    fn deref(&self) -> &Compared {
+        self.compared
+    }
+}
+
+impl ComparedAttribute {
+    /// The state resource type that holds the attribute.
+    pub fn holder_kind(&self) -> &'static str {
+        match self.compared.holder {
+            Holder::Itself => self.kind,
+            Holder::Sibling { kind, .. } | Holder::SiblingWhere { kind, .. } => kind,
+        }
+    }
+
+    /// Whether it is compared for a state instance of its holder with these
+    /// attributes (see `Compared::only_when`).
+    pub fn applies(&self, attributes: &Value) -> bool {
+        self.compared.only_when.is_none_or(|(attribute, values)| {
+            attributes
+                .get(attribute)
+                .and_then(Value::as_str)
+                .is_some_and(|v| values.contains(&v))
+        })
+    }
+
+    /// A value of the attribute's path in a state instance's attributes.
+    pub fn in_attributes<'v>(&self, attributes: &'v Value) -> Option<&'v Value> {
+        let pointer: String = self.state.split('.').map(|p| format!("/{p}")).collect();
+        attributes.pointer(&pointer)
+    }
+
+    /// A state value as drift compares and shows it (`None`: not set).
+    pub fn state_value(&self, value: &Value) -> Option<String> {
+        compare::state_value(value, self.compared)
+    }
+}
+
+/// The id `terraform import` takes for a live resource; empty when the
+/// snapshot lacks a part of it.
+fn import_id(l: &Live) -> String {
+    let field = |pointer: &str| l.value.pointer(pointer).and_then(Value::as_str);
+    match l.mapping.import {
+        Some(ImportId::Arn) => l.arn.clone(),
+        Some(ImportId::Field(pointer)) => field(pointer).unwrap_or_default().to_string(),
+        // archaudit names a node group `CLUSTER/NAME`; neither part holds a `/`.
+        Some(ImportId::NodeGroup) => l.name.replacen('/', ":", 1),
+        Some(ImportId::WebAcl) => match (field("/id"), field("/name"), field("/scope")) {
+            (Some(id), Some(name), Some(scope)) => format!("{id}/{name}/{scope}"),
+            _ => String::new(),
+        },
+        Some(ImportId::ArnAccount) => l.arn.split(':').nth(4).unwrap_or_default().to_string(),
+        None => String::new(),
+    }
+}
+
 /// Why a live resource is AWS- or controller-created, if it is.
 fn builtin_reason(l: &Live) -> Option<String> {
     l.made_by_aws.map(str::to_string).or_else(|| {
@@ -79,7 +172,7 @@ impl DriftIgnore {
     pub fn matches(&self, kind: &str, arn: &str, tags: Option<&Tags>) -> bool {
         self.kind
             .as_ref()
-            .is_none_or(|k| modelled(k).map_or(k.as_str(), |(_, t)| t.kind) == kind)
+            .is_none_or(|k| mapping_of(k).map_or(k.as_str(), |(_, t)| t.kind) == kind)
             && self.resource.as_ref().is_none_or(|g| g.is_match(arn))
             && self.tag.as_ref().is_none_or(|(key, value)| {
                 tags.and_then(|t| t.get(key))
@@ -100,6 +193,9 @@ pub struct Unmanaged {
     #[serde(rename = "type")]
     pub kind: String,
     pub name: String,
+    /// What an `import` block's `id` takes for it (see `--import-blocks`).
+    #[serde(skip)]
+    pub import_id: String,
 }
 
 /// A state's resource that is not live.
@@ -327,6 +423,7 @@ fn compare(
                 region: l.region.clone(),
                 kind: l.kind.to_string(),
                 name: l.name.clone(),
+                import_id: import_id(l),
             });
         }
         return;
@@ -390,7 +487,7 @@ mod tests {
 
     /// A live resource of `kind` as the walk over a section would make it.
     fn live(kind: &str, arn: &str, name: &str, tags: &Tags, value: Value) -> Live {
-        let (_, mapping) = modelled(kind).unwrap();
+        let (_, mapping) = mapping_of(kind).unwrap();
         Live {
             kind: mapping.kind,
             mapping,
@@ -588,6 +685,95 @@ mod tests {
     }
 
     #[test]
+    fn every_type_tfd001_reports_has_an_import_id() {
+        for (_, t) in mapping::types().filter(|(_, t)| t.is_modelled()) {
+            let kind = t.kind;
+            assert!(t.import.is_some(), "{kind}: no import id");
+        }
+        let tags = Tags::new();
+        let of = |kind: &'static str, arn: &'static str, name: &str, value: Value| {
+            import_id(&live(kind, arn, name, &tags, value))
+        };
+        let acl = "arn:aws:wafv2:eu-central-1:1:regional/webacl/ExternalACL/2b7c1e44";
+        assert_eq!(
+            of(
+                "aws_wafv2_web_acl",
+                acl,
+                "ExternalACL",
+                serde_json::json!({"id": "2b7c1e44", "name": "ExternalACL", "scope": "REGIONAL"})
+            ),
+            "2b7c1e44/ExternalACL/REGIONAL"
+        );
+        assert_eq!(
+            of(
+                "aws_eks_node_group",
+                "arn:aws:eks:eu-central-1:1:nodegroup/krci/system/4c1",
+                "krci/system",
+                serde_json::json!({"name": "system"})
+            ),
+            "krci:system"
+        );
+        let template = "arn:aws:ec2:eu-central-1:1:launch-template/lt-042a88ebd467a9615";
+        assert_eq!(
+            of(
+                "aws_launch_template",
+                template,
+                "runner",
+                serde_json::json!({"id": "lt-042a88ebd467a9615", "name": "runner"})
+            ),
+            "lt-042a88ebd467a9615"
+        );
+        let lb = "arn:aws:elasticloadbalancing:eu-central-1:1:loadbalancer/app/a/1";
+        assert_eq!(of("aws_lb", lb, "a", serde_json::json!({})), lb);
+        assert_eq!(
+            of(
+                "aws_ssm_parameter",
+                "arn:aws:ssm:eu-central-1:1:parameter/a/b",
+                "/a/b",
+                serde_json::json!({"name": "/a/b"})
+            ),
+            "/a/b"
+        );
+    }
+
+    #[test]
+    fn a_listener_policy_is_compared_on_tls_listeners_only() {
+        let state = parsed(
+            r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_lb_listener", "name": "http",
+              "instances": [{"attributes": {"arn": "arn:aws:elasticloadbalancing:eu-central-1:1:listener/app/a/1/2",
+                "port": 80, "protocol": "HTTP", "ssl_policy": "ELBSecurityPolicy-2016-08"}}]}]}"#,
+        );
+        let tags = Tags::new();
+        let live = |protocol: &str| {
+            live(
+                "aws_lb_listener",
+                "arn:aws:elasticloadbalancing:eu-central-1:1:listener/app/a/1/2",
+                "a :80",
+                &tags,
+                serde_json::json!({"port": 80, "protocol": protocol}),
+            )
+        };
+        let http = entries(std::slice::from_ref(&state), &HashMap::new());
+        let settings = DriftSettings::default();
+        // The policy an endpoint put on an HTTP listener is not compared.
+        let found = changes(&Holders::new(&http), &http[0], &live("HTTP"), &settings);
+        assert_eq!(found, vec![]);
+        let https = parsed(
+            &r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_lb_listener", "name": "http",
+              "instances": [{"attributes": {"arn": "arn:aws:elasticloadbalancing:eu-central-1:1:listener/app/a/1/2",
+                "port": 80, "protocol": "HTTP", "ssl_policy": "ELBSecurityPolicy-2016-08"}}]}]}"#
+                .replace("\"HTTP\"", "\"HTTPS\""),
+        );
+        let tls = entries(std::slice::from_ref(&https), &HashMap::new());
+        let attributes: Vec<String> =
+            changes(&Holders::new(&tls), &tls[0], &live("HTTPS"), &settings)
+                .into_iter()
+                .map(|c| c.attribute)
+                .collect();
+        assert_eq!(attributes, vec!["ssl_policy"]);
+    }
+
+    #[test]
     fn sensitive_changes_hide_both_values() {
         let state = r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_ssm_parameter",
           "name": "p", "instances": [{"attributes": {"arn": "arn:aws:ssm:eu-central-1:1:parameter/a",
@@ -626,7 +812,7 @@ mod tests {
     #[test]
     fn live_values_read_in_the_state_terms() {
         let row = |kind, state| -> &Compared {
-            let (_, mapping) = modelled(kind).unwrap();
+            let (_, mapping) = mapping_of(kind).unwrap();
             mapping.compared.iter().find(|c| c.state == state).unwrap()
         };
         let v = serde_json::json!({"scheme": "internal",

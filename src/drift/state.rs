@@ -3,7 +3,7 @@
 //! a resource's settings (`aws_s3_bucket_versioning`).
 
 use super::live::Live;
-use super::mapping::{all_compared, modelled};
+use super::mapping::{all_compared, mapping_of};
 use crate::snapshot::{Compared, Holder, Service, TerraformType};
 use crate::terraform::state::{Attribute, Mode, State};
 use serde_json::Value;
@@ -53,7 +53,7 @@ pub(super) fn entries<'a>(states: &'a [State], owner: &HashMap<&str, &'a str>) -
         let mut accounts = BTreeSet::new();
         let mut regions = BTreeSet::new();
         for r in state.resources.iter().filter(|r| r.mode == Mode::Managed) {
-            let mapping = modelled(&r.kind);
+            let mapping = mapping_of(&r.kind);
             for i in &r.instances {
                 let arn = i.arn.as_deref().or(i
                     .id

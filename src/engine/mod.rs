@@ -353,6 +353,11 @@ pub struct Evaluation {
     pub checks: usize,
     /// Of those, pairs not evaluated in at least one region.
     pub checks_not_evaluated: usize,
+    /// The rules evaluated (at least in part) in each account, by account id.
+    /// `None` for a run read back from a JSON report, which does not record
+    /// them: a report then cannot tell a pass from a rule that did not run.
+    #[serde(skip)]
+    pub evaluated: Option<BTreeMap<String, BTreeSet<String>>>,
 }
 
 /// The org-wide view every rule sees as `input.org`.
@@ -500,6 +505,16 @@ fn finding_region(explicit: Option<&str>, resource: &str) -> String {
 /// A gap's error, message and the rules it kept from being evaluated.
 type GapState = (ErrorClass, Option<String>, BTreeSet<String>);
 
+/// What every account's evaluation in one run shares.
+struct RunContext<'a> {
+    /// The snapshot's `generated_at`, the rules' notion of now.
+    now: &'a str,
+    org: &'a OrgView,
+    terraform: Option<&'a TerraformInput>,
+    /// Rules that ran out of time in some account, by rule id.
+    timed_out: Mutex<BTreeMap<String, Failure>>,
+}
+
 struct AccountResult {
     findings: Vec<Finding>,
     gaps: BTreeMap<(String, String), GapState>,
@@ -563,7 +578,12 @@ impl CompiledRules {
                 .collect(),
         };
 
-        let timed_out = Mutex::new(BTreeMap::new());
+        let run = RunContext {
+            now: &snapshot.generated_at,
+            org: &org,
+            terraform,
+            timed_out: Mutex::new(BTreeMap::new()),
+        };
         let results = limits::run(|| {
             snapshot
                 .accounts
@@ -571,15 +591,7 @@ impl CompiledRules {
                 .map_init(
                     || self.engine.clone(),
                     |engine, account| {
-                        self.evaluate_account(
-                            engine,
-                            account,
-                            role_of(&account.account.id),
-                            &snapshot.generated_at,
-                            &org,
-                            terraform,
-                            &timed_out,
-                        )
+                        self.evaluate_account(engine, account, role_of(&account.account.id), &run)
                     },
                 )
                 .collect::<Result<Vec<_>>>()
@@ -588,10 +600,11 @@ impl CompiledRules {
         // A rule that ran out of time is not evaluated anywhere, also where it
         // finished before that, so the report does not depend on which account
         // a thread took first.
-        let timed_out = timed_out.into_inner().expect("no panic holds it");
+        let timed_out = run.timed_out.into_inner().expect("no panic holds it");
         let mut findings = Vec::new();
         let mut gaps = Vec::new();
         let mut rules_run = BTreeSet::new();
+        let mut evaluated = BTreeMap::new();
         let (mut checks, mut checks_not_evaluated) = (0, 0);
         for (account, mut result) in snapshot.accounts.iter().zip(results) {
             for (rule, failure) in &timed_out {
@@ -601,7 +614,8 @@ impl CompiledRules {
                 }
             }
             findings.extend(result.findings);
-            rules_run.extend(result.rules_evaluated);
+            rules_run.extend(result.rules_evaluated.iter().cloned());
+            evaluated.insert(account.account.id.clone(), result.rules_evaluated);
             checks += result.checks;
             checks_not_evaluated += result.not_evaluated.len();
             for ((region, service), (error, message, rules)) in result.gaps {
@@ -652,25 +666,29 @@ impl CompiledRules {
             resources: snapshot.resource_count(),
             checks,
             checks_not_evaluated,
+            evaluated: Some(evaluated),
         })
     }
 
     /// One account. A rule that fails here (an error, a limit) is reported
     /// as not evaluated in this account, and the run goes on; a rule that ran
-    /// out of time anywhere (in `timed_out`, by rule id) is not started
+    /// out of time anywhere (in `run.timed_out`, by rule id) is not started
     /// again, so a runaway rule costs its time limit about once per thread,
     /// not once per account.
-    #[allow(clippy::too_many_arguments)]
     fn evaluate_account(
         &self,
         engine: &mut regorus::Engine,
         account: &AccountSnapshot,
         role: Option<&str>,
-        now: &str,
-        org: &OrgView,
-        terraform: Option<&TerraformInput>,
-        timed_out: &Mutex<BTreeMap<String, Failure>>,
+        run: &RunContext<'_>,
     ) -> Result<AccountResult> {
+        let RunContext {
+            now,
+            org,
+            terraform,
+            timed_out,
+        } = run;
+        let terraform = *terraform;
         let id = &account.account.id;
         let account_role = role.unwrap_or(UNASSIGNED);
         let coverage = Coverage::new(account);

@@ -96,6 +96,7 @@ pub fn parse_input(bytes: &[u8], origin: &str, max_bytes: u64) -> Result<Input> 
             resources: report.summary.resources,
             checks: report.summary.checks,
             checks_not_evaluated: report.summary.checks_not_evaluated,
+            evaluated: None,
         },
         suppressed: report
             .suppressed

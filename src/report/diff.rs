@@ -40,7 +40,7 @@ impl DiffReport<'_> {
 }
 
 /// A value for a cell: strings bare, the rest as compact JSON, long ones cut.
-fn shown(value: Option<&Value>) -> String {
+pub(super) fn shown(value: Option<&Value>) -> String {
     let text = match value {
         None => "(absent)".to_string(),
         Some(Value::String(s)) => s.clone(),
@@ -54,7 +54,7 @@ fn shown(value: Option<&Value>) -> String {
     }
 }
 
-fn resource_name(r: &ResourceRef) -> String {
+pub(super) fn resource_name(r: &ResourceRef) -> String {
     match &r.name {
         Some(name) if !r.arn.contains(name.as_str()) => format!("{name} ({})", r.arn),
         _ => r.arn.clone(),
@@ -133,7 +133,7 @@ fn finding_rows(diff: &DiffReport) -> Vec<[String; 6]> {
     rows
 }
 
-fn resources_summary(diff: &ResourceDiff) -> String {
+pub(super) fn resources_summary(diff: &ResourceDiff) -> String {
     let mut parts = vec![
         format!("{} added", diff.added.len()),
         format!("{} removed", diff.removed.len()),
@@ -154,7 +154,7 @@ fn resources_summary(diff: &ResourceDiff) -> String {
     format!("Resources: {}.", parts.join(", "))
 }
 
-fn not_compared_lines(diff: &ResourceDiff) -> Vec<String> {
+pub(super) fn not_compared_lines(diff: &ResourceDiff) -> Vec<String> {
     diff.not_compared
         .iter()
         .map(|n| {

@@ -9,6 +9,7 @@
 mod catalogue;
 mod diff;
 pub mod escape;
+mod html;
 mod json;
 mod markdown;
 mod sarif;
@@ -16,14 +17,16 @@ mod table;
 
 pub use catalogue::{explain, markdown_table, render_catalogue, CatalogueFormat};
 pub use diff::DiffReport;
+pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use markdown::MarkdownReporter;
 pub use sarif::{category as sarif_category, SarifReporter, MAX_RESULTS as SARIF_MAX_RESULTS};
 pub use table::TableReporter;
 
-use crate::engine::suppress::SuppressionNote;
+use crate::engine::suppress::{NoteKind, SuppressionNote};
 use crate::engine::{Evaluation, Finding, Rule, Severity, Suppressed};
-use crate::history::{BaselineState, FindingsDiff};
+use crate::history::{BaselineState, FindingsDiff, ResourceDiff};
+use crate::snapshot::Snapshot;
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -31,6 +34,19 @@ use std::io::Write;
 /// `1 finding`, `2 findings`.
 pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What an expired or stale suppression does now, e.g. `expired on 2020-01-31
+/// and no longer hides its 1 finding`.
+pub(crate) fn note_effect(note: &SuppressionNote) -> String {
+    match note.kind {
+        NoteKind::Expired => format!(
+            "expired on {} and no longer hides its {}",
+            note.expires.as_deref().unwrap_or("?"),
+            plural(note.matched, "finding")
+        ),
+        NoteKind::Stale => "matched no finding: remove it, or fix its match".to_string(),
+    }
 }
 
 /// Everything a reporter needs.
@@ -179,17 +195,24 @@ pub enum Format {
     Sarif,
     /// Markdown for a job summary or a pull-request comment
     Markdown,
+    /// One self-contained HTML page (no network): the organization against the
+    /// reference, a heat map, coverage, drift and filterable findings
+    Html,
 }
 
 /// How a report is written, besides its format.
 #[derive(Debug, Clone)]
-pub struct Presentation {
+pub struct Presentation<'a> {
     /// Writing to a terminal: colour and wrap to its width (table).
     pub terminal: bool,
-    /// List suppressed findings too (table; they are always counted).
+    /// List suppressed findings too (table, HTML; they are always counted).
     pub show_suppressed: bool,
     /// SARIF `automationDetails.id`.
     pub category: String,
+    /// The run's snapshot, when it is one: HTML draws the organization from it.
+    pub snapshot: Option<&'a Snapshot>,
+    /// The resources changed since the baseline (HTML shows them).
+    pub resources: Option<ResourceDiff>,
 }
 
 /// The reporter of a format.
@@ -202,5 +225,9 @@ pub fn reporter(format: Format, presentation: Presentation) -> Box<dyn Reporter>
         Format::Json => Box::new(JsonReporter),
         Format::Sarif => Box::new(SarifReporter::new(presentation.category)),
         Format::Markdown => Box::new(MarkdownReporter),
+        Format::Html => Box::new(
+            HtmlReporter::new(presentation.snapshot, presentation.show_suppressed)
+                .with_resources(presentation.resources),
+        ),
     }
 }

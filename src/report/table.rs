@@ -5,8 +5,7 @@
 //! [`super::escape`]); the colours are archaudit's own.
 
 use super::escape::{terminal, terminal_capped};
-use super::{plural, DiffReport, Report, Reporter};
-use crate::engine::suppress::NoteKind;
+use super::{note_effect, plural, DiffReport, Report, Reporter};
 use crate::engine::{Finding, Severity, UNASSIGNED};
 use crate::history::BaselineState;
 use anyhow::Result;
@@ -144,17 +143,12 @@ impl Reporter for TableReporter {
         }
 
         for note in report.notes {
-            let what = match note.kind {
-                NoteKind::Expired => format!(
-                    "expired on {} and no longer hides its {}",
-                    note.expires.as_deref().unwrap_or("?"),
-                    plural(note.matched, "finding")
-                ),
-                NoteKind::Stale => "matched no finding: remove it, or fix its match".to_string(),
-            };
             let warning = format!(
-                "Warning: suppression of {} at config line {} ({:?}) {what}.",
-                note.rule, note.line, note.reason
+                "Warning: suppression of {} at config line {} ({:?}) {}.",
+                note.rule,
+                note.line,
+                note.reason,
+                note_effect(note)
             );
             writeln!(out, "{}", text(&warning))?;
         }

@@ -1,6 +1,6 @@
 //! ACM certificates (ListCertificates + DescribeCertificate).
 
-use super::{section, Tags, TerraformType};
+use super::{section, ImportId, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -12,11 +12,11 @@ section!(Acm {
 });
 
 /// How the section's resources appear in Terraform.
-const TERRAFORM: &[TerraformType] = &[TerraformType::new(
-    "aws_acm_certificate",
-    "certificates",
-    "{domain_name}",
-)];
+const TERRAFORM: &[TerraformType] =
+    &[
+        TerraformType::new("aws_acm_certificate", "certificates", "{domain_name}")
+            .import(ImportId::Arn),
+    ];
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

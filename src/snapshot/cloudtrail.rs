@@ -8,7 +8,7 @@
 //! read is therefore still known, and a single-region trail of a region not
 //! read is not (it logs nothing the audit looks at).
 
-use super::{sort_by_key, ArnNames, Compared, Norm, Section, Tags, TerraformType};
+use super::{sort_by_key, ArnNames, Compared, ImportId, Norm, Section, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
@@ -50,6 +50,7 @@ const TERRAFORM: &[TerraformType] = &[TerraformType::new("aws_cloudtrail", "trai
     .idents(&["name"])
     .arn("cloudtrail", "trail", ArnNames::Rest)
     .made_by_aws(made_elsewhere)
+    .import(ImportId::Arn)
     .compared(&[
         Compared::own("enable_logging", "/logging", Norm::Plain),
         Compared::own("is_multi_region_trail", "/multi_region", Norm::Plain),

@@ -1,7 +1,7 @@
 //! AWS Config: the configuration recorders of a region (what they record,
 //! whether they are recording) and its delivery channels.
 
-use super::{section, ArnNames, Compared, Holder, Norm, TagSource, TerraformType};
+use super::{section, ArnNames, Compared, Holder, ImportId, Norm, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -24,6 +24,7 @@ const TERRAFORM: &[TerraformType] = &[
         .tags(TagSource::None)
         .arn("config", "configuration-recorder", ArnNames::Segments)
         .made_by_aws(service_linked)
+        .import(ImportId::Field("/name"))
         .compared(&[
             Compared::own("role_arn", "/role_arn", Norm::Plain),
             Compared::own(
@@ -41,6 +42,7 @@ const TERRAFORM: &[TerraformType] = &[
     TerraformType::new("aws_config_delivery_channel", "delivery_channels", "{name}")
         .idents(&["name"])
         .tags(TagSource::None)
+        .import(ImportId::Field("/name"))
         .compared(&[
             Compared::own("s3_bucket_name", "/s3_bucket", Norm::Plain),
             Compared::own("sns_topic_arn", "/sns_topic_arn", Norm::Plain),

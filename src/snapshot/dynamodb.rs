@@ -1,6 +1,6 @@
 //! DynamoDB tables (ListTables + DescribeTable + DescribeContinuousBackups).
 
-use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -13,6 +13,7 @@ section!(Dynamodb {
 
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[TerraformType::new("aws_dynamodb_table", "tables", "{name}")
+    .import(ImportId::Field("/name"))
     .idents(&["name"])
     .arn("dynamodb", "table", ArnNames::Rest)
     .compared(&[

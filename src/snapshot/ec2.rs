@@ -1,7 +1,7 @@
 //! EC2: VPCs, subnets, flow logs, launch templates, instances' metadata options,
 //! Client VPN endpoints.
 
-use super::{section, ArnNames, Part, Tags, TerraformType};
+use super::{section, ArnNames, ImportId, Part, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
@@ -35,19 +35,25 @@ const TERRAFORM: &[TerraformType] = &[
         "client_vpn_endpoints",
         "{id}",
     )
+    .import(ImportId::Field("/id"))
     .idents(&["id"]),
     TerraformType::new("aws_vpc", "vpcs", "{id}")
+        .import(ImportId::Field("/id"))
         .aliases(&["aws_default_vpc"])
         .idents(&["id"])
         .arn("ec2", "vpc", ArnNames::Rest)
         .made_by_aws(default_vpc),
     TerraformType::new("aws_subnet", "subnets", "{id}")
+        .import(ImportId::Field("/id"))
         .aliases(&["aws_default_subnet"])
         .idents(&["id"])
         .arn("ec2", "subnet", ArnNames::Rest)
         .made_by_aws(default_subnet),
-    TerraformType::new("aws_flow_log", "flow_logs", "{id}").idents(&["id"]),
+    TerraformType::new("aws_flow_log", "flow_logs", "{id}")
+        .import(ImportId::Field("/id"))
+        .idents(&["id"]),
     TerraformType::new("aws_launch_template", "launch_templates", "{name}")
+        .import(ImportId::Field("/id"))
         .idents(&["id"])
         .arn("ec2", "launch-template", ArnNames::Rest),
     // Instances and security groups are not compared (yet): findings

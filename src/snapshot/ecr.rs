@@ -1,6 +1,6 @@
 //! ECR: repositories and the registry's scanning configuration (per region).
 
-use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -17,6 +17,7 @@ section!(Ecr {
 const TERRAFORM: &[TerraformType] =
     &[
         TerraformType::new("aws_ecr_repository", "repositories", "{name}")
+            .import(ImportId::Field("/name"))
             .idents(&["name"])
             .arn("ecr", "repository", ArnNames::Rest)
             .compared(&[

@@ -1,6 +1,6 @@
 //! EFS file systems and their mount targets.
 
-use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -15,6 +15,7 @@ section!(Efs {
 const TERRAFORM: &[TerraformType] =
     &[
         TerraformType::new("aws_efs_file_system", "file_systems", "{id}")
+            .import(ImportId::Field("/id"))
             .idents(&["id"])
             .arn("elasticfilesystem", "file-system", ArnNames::Rest)
             .compared(&[Compared::own("encrypted", "/encrypted", Norm::Plain)]),

@@ -1,6 +1,6 @@
 //! EKS clusters, with their node groups and add-ons nested in each cluster.
 
-use super::{section, ArnNames, Compared, Norm, Part, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Part, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -43,6 +43,7 @@ pub(crate) fn is_minor_version(s: &str) -> bool {
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[
     TerraformType::new("aws_eks_cluster", "clusters", "{name}")
+        .import(ImportId::Field("/name"))
         .idents(&["name"])
         .arn("eks", "cluster", ArnNames::Rest)
         .compared(&[
@@ -62,7 +63,8 @@ const TERRAFORM: &[TerraformType] = &[
         "aws_eks_node_group",
         "clusters/node_groups",
         "{..name}/{name}",
-    ),
+    )
+    .import(ImportId::NodeGroup),
 ];
 
 impl Eks {

@@ -1,6 +1,6 @@
 //! ELBv2 load balancers with their listeners, attributes and WAF association.
 
-use super::{section, Compared, Norm, TagSource, Tags, TerraformType, WebAclTargets};
+use super::{section, Compared, ImportId, Norm, TagSource, Tags, TerraformType, WebAclTargets};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
@@ -15,6 +15,7 @@ section!(Elbv2 {
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[
     TerraformType::new("aws_lb", "load_balancers", "{name}")
+        .import(ImportId::Arn)
         .aliases(&["aws_alb"])
         .idents(&["name"])
         .compared(&[
@@ -36,12 +37,16 @@ const TERRAFORM: &[TerraformType] = &[
         "load_balancers/listeners",
         "{..name} :{port}",
     )
+    .import(ImportId::Arn)
     .aliases(&["aws_alb_listener"])
     .tags(TagSource::Parent)
     .compared(&[
         Compared::own("port", "/port", Norm::Plain),
         Compared::own("protocol", "/protocol", Norm::Plain),
-        Compared::own("ssl_policy", "/ssl_policy", Norm::Plain),
+        // AWS gives a policy to TLS listeners only (moto to every one, and the
+        // provider writes that into the state).
+        Compared::own("ssl_policy", "/ssl_policy", Norm::Plain)
+            .only_when("protocol", &["HTTPS", "TLS"]),
         Compared::own("certificate_arn", "/certificates", Norm::First),
     ]),
 ];

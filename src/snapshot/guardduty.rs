@@ -1,7 +1,7 @@
 //! GuardDuty detectors (at most one per account and region) and the
 //! protection plans ("features") each has on.
 
-use super::{section, ArnNames, Compared, Holder, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, Holder, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
@@ -22,6 +22,7 @@ const TERRAFORM: &[TerraformType] =
         TerraformType::new("aws_guardduty_detector", "detectors", "{id}")
             .idents(&["id"])
             .arn("guardduty", "detector", ArnNames::Rest)
+            .import(ImportId::Field("/id"))
             .compared(&[
                 Compared::own("enable", "/status", Norm::Is("ENABLED")),
                 Compared::own(

@@ -1,7 +1,7 @@
 //! IAM (global): users with access keys, roles with trust policies, OIDC providers,
 //! server certificates, and the account summary (root access keys).
 
-use super::{section, ArnNames, Compared, Norm, TagSource, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, TagSource, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
@@ -29,19 +29,23 @@ section!(impl Iam { users, roles, oidc_providers, server_certificates } {
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[
     TerraformType::new("aws_iam_role", "roles", "{name}")
+        .import(ImportId::Field("/name"))
         .idents(&["name"])
         .arn("iam", "role", ArnNames::LastSegment)
         .made_by_aws(made_by_aws)
         .compared(&[Compared::own("path", "/path", Norm::Plain)]),
     TerraformType::new("aws_iam_user", "users", "{name}")
+        .import(ImportId::Field("/name"))
         .idents(&["name"])
         .arn("iam", "user", ArnNames::LastSegment),
-    TerraformType::new("aws_iam_openid_connect_provider", "oidc_providers", "{url}"),
+    TerraformType::new("aws_iam_openid_connect_provider", "oidc_providers", "{url}")
+        .import(ImportId::Arn),
     TerraformType::new(
         "aws_iam_server_certificate",
         "server_certificates",
         "{name}",
     )
+    .import(ImportId::Field("/name"))
     .idents(&["name", "id"])
     .tags(TagSource::None),
 ];

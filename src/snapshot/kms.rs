@@ -2,7 +2,7 @@
 //! out), with their rotation, key policy and aliases. Metadata only: no key
 //! is ever used.
 
-use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -25,6 +25,7 @@ const TERRAFORM: &[TerraformType] = &[
     TerraformType::new("aws_kms_key", "keys", "{id}")
         .idents(&["id"])
         .arn("kms", "key", ArnNames::Rest)
+        .import(ImportId::Field("/id"))
         .compared(&[
             Compared::own("is_enabled", "/state", Norm::Is("Enabled")),
             Compared::own(

@@ -1,6 +1,6 @@
 //! CloudWatch Logs log groups.
 
-use super::{section, ArnNames, Compared, Norm, TagSource, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -15,6 +15,7 @@ section!(Logs {
 const TERRAFORM: &[TerraformType] =
     &[
         TerraformType::new("aws_cloudwatch_log_group", "log_groups", "{name}")
+            .import(ImportId::Field("/name"))
             .idents(&["name"])
             .tags(TagSource::None)
             .arn("logs", "log-group", ArnNames::Rest)

@@ -1,6 +1,6 @@
 //! OpenSearch Service domains.
 
-use super::{section, Tags, TerraformType};
+use super::{section, ImportId, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -15,6 +15,7 @@ section!(OpenSearch {
 const TERRAFORM: &[TerraformType] =
     &[
         TerraformType::new("aws_opensearch_domain", "domains", "{name}")
+            .import(ImportId::Field("/name"))
             .aliases(&["aws_elasticsearch_domain"])
             .idents(&["name"]),
     ];

@@ -1,6 +1,6 @@
 //! RDS DB instances and Aurora/Multi-AZ DB clusters.
 
-use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -16,6 +16,7 @@ section!(Rds {
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[
     TerraformType::new("aws_db_instance", "instances", "{id}")
+        .import(ImportId::Field("/id"))
         .idents(&["id"])
         .arn("rds", "db", ArnNames::Rest)
         .compared(&[
@@ -31,6 +32,7 @@ const TERRAFORM: &[TerraformType] = &[
             Compared::own("instance_class", "/instance_class", Norm::Plain),
         ]),
     TerraformType::new("aws_rds_cluster", "clusters", "{id}")
+        .import(ImportId::Field("/id"))
         .idents(&["id"])
         .arn("rds", "cluster", ArnNames::Rest)
         .compared(&[

@@ -1,6 +1,6 @@
 //! S3 buckets (global list; each bucket records its own region).
 
-use super::{section, ArnNames, Compared, Holder, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, Holder, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -14,6 +14,7 @@ section!(S3 {
 
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[TerraformType::new("aws_s3_bucket", "buckets", "{name}")
+    .import(ImportId::Field("/name"))
     .idents(&["name"])
     .arn("s3", "", ArnNames::Rest)
     .arn_from_id("arn:aws:s3:::{}")

@@ -1,6 +1,6 @@
 //! Secrets Manager secret *metadata* (ListSecrets). Secret values are never read.
 
-use super::{section, Tags, TerraformType};
+use super::{section, ImportId, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -14,13 +14,13 @@ section!(SecretsManager {
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] =
     &[
-        TerraformType::new("aws_secretsmanager_secret", "secrets", "{name}").made_by_aws(
-            |secret, _| {
+        TerraformType::new("aws_secretsmanager_secret", "secrets", "{name}")
+            .import(ImportId::Arn)
+            .made_by_aws(|secret, _| {
                 secret
                     .get("owning_service")
                     .map(|_| "a secret managed by another AWS service")
-            },
-        ),
+            }),
     ];
 
 #[skip_serializing_none]

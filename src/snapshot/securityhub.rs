@@ -1,7 +1,7 @@
 //! Security Hub: the region's hub, when the account is subscribed, and the
 //! security standards it has enabled.
 
-use super::{section, ArnNames, Compared, Norm, Part, TagSource, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Part, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -32,6 +32,7 @@ const TERRAFORM: &[TerraformType] =
         TerraformType::new("aws_securityhub_account", "hubs", "{arn}")
             .tags(TagSource::None)
             .arn("securityhub", "hub", ArnNames::Rest)
+            .import(ImportId::ArnAccount)
             .compared(&[
                 Compared::own("auto_enable_controls", "/auto_enable_controls", Norm::Plain),
                 Compared::own(

@@ -1,6 +1,6 @@
 //! SSM Parameter Store parameter *metadata* (DescribeParameters). Values are never read.
 
-use super::{section, ArnNames, Compared, Norm, TagSource, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, TagSource, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -15,6 +15,7 @@ section!(Ssm {
 const TERRAFORM: &[TerraformType] =
     &[
         TerraformType::new("aws_ssm_parameter", "parameters", "{name}")
+            .import(ImportId::Field("/name"))
             .idents(&["name"])
             .tags(TagSource::None)
             .arn("ssm", "parameter", ArnNames::SlashPrefixed)

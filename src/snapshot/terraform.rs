@@ -36,6 +36,25 @@ pub struct TerraformType {
     /// The ARN of a state instance without one, from its `id` (`{}` is
     /// replaced), for reporting it missing.
     pub arn_from_id: Option<&'static str>,
+    /// What `terraform import` (an `import` block's `id`) takes for a
+    /// resource: the provider documentation's "Import" section. Every type
+    /// drift compares has one.
+    pub import: Option<ImportId>,
+}
+
+/// What `terraform import` takes for a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportId {
+    Arn,
+    /// A field of the live resource (a JSON pointer into it).
+    Field(&'static str),
+    /// `CLUSTER:NODE_GROUP`.
+    NodeGroup,
+    /// `ID/NAME/SCOPE`.
+    WebAcl,
+    /// The account id in the resource's ARN (a per-account singleton:
+    /// `aws_securityhub_account`).
+    ArnAccount,
 }
 
 /// Whose tags a resource carries, as far as the snapshot knows.
@@ -84,6 +103,9 @@ pub struct Compared {
     pub state: &'static str,
     pub live: &'static str,
     pub norm: Norm,
+    /// Compared only where the holder's state attribute (first) has one of
+    /// these values: a listener's TLS policy only on a TLS listener.
+    pub only_when: Option<(&'static str, &'static [&'static str])>,
 }
 
 /// The state resource that holds a compared attribute.
@@ -170,7 +192,18 @@ impl Compared {
             state,
             live,
             norm,
+            only_when: None,
         }
+    }
+
+    /// Compared only where the state's `attribute` is one of `values`.
+    pub const fn only_when(
+        mut self,
+        attribute: &'static str,
+        values: &'static [&'static str],
+    ) -> Compared {
+        self.only_when = Some((attribute, values));
+        self
     }
 }
 
@@ -193,6 +226,7 @@ impl TerraformType {
             made_by_aws: not_made_by_aws,
             arn: None,
             arn_from_id: None,
+            import: None,
         }
     }
 
@@ -238,6 +272,12 @@ impl TerraformType {
             resource,
             names,
         });
+        self
+    }
+
+    /// What `terraform import` takes.
+    pub const fn import(mut self, id: ImportId) -> Self {
+        self.import = Some(id);
         self
     }
 

@@ -1,7 +1,7 @@
 //! WAFv2 web ACLs (regional scope) with rules, default action, logging and
 //! associated resources.
 
-use super::{section, ArnNames, Compared, Norm, Tags, TerraformType};
+use super::{section, ArnNames, Compared, ImportId, Norm, Tags, TerraformType};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
@@ -16,6 +16,7 @@ section!(Wafv2 {
 /// How the section's resources appear in Terraform.
 const TERRAFORM: &[TerraformType] = &[
     TerraformType::new("aws_wafv2_web_acl", "web_acls", "{name}")
+        .import(ImportId::WebAcl)
         .idents(&["id"])
         .arn("wafv2", "regional", ArnNames::Segments)
         .compared(&[Compared::own("scope", "/scope", Norm::Plain)]),

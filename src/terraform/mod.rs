@@ -2,7 +2,7 @@
 //! declares each, so a report can put a finding on the line a person edits.
 //!
 //! [`state`] reads v4 state files (resources, instances, ARNs); [`source`]
-//! scans `.tf` files for `resource` and `module` blocks; [`Locations`] joins
+//! parses `.tf` files for `resource` and `module` blocks; [`Locations`] joins
 //! the two: a finding's ARN -> state instance -> address -> file and lines.
 //! Only `arn`, `id` and `name` attributes of the state are ever kept.
 

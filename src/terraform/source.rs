@@ -1,10 +1,10 @@
 //! Terraform source: where a state address is declared, as a file and lines.
 //!
-//! A careful line scanner, not an HCL parser: it finds top-level
-//! `resource "TYPE" "NAME" {` and `module "NAME" {` blocks (with a module's
-//! `source`), matching braces while skipping strings (with `${...}`
-//! templates), heredocs and comments. That is all locating needs, and it keeps
-//! an HCL parser out of the dependency tree.
+//! Each `.tf` file is parsed with hcl-edit (an HCL parser that keeps the byte
+//! span of every block); its top-level `resource "TYPE" "NAME"` and
+//! `module "NAME"` blocks (with a module's `source`, when a plain string) are
+//! kept with the lines of their first and last byte. A file that is not valid
+//! HCL is skipped and named in [`Sources::warnings`]: Terraform refuses it too.
 //!
 //! Modules resolve through `.terraform/modules/modules.json` when `terraform
 //! init` wrote one, else through a local `source = "./..."`. A module whose
@@ -14,6 +14,7 @@
 
 use crate::limits::{read_file, MAX_TERRAFORM_SOURCE_BYTES};
 use anyhow::{Context, Result};
+use hcl_edit::Span;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -74,6 +75,8 @@ pub struct Sources {
     roots: Vec<PathBuf>,
     /// `modules.json` of each initialized directory: key -> module directory.
     manifests: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
+    /// Files that could not be parsed, each named with the problem.
+    warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -255,7 +258,7 @@ impl Sources {
             if sources.dirs.contains_key(&dir) {
                 continue;
             }
-            let module = scan_dir(&dir, repo_root)?;
+            let module = scan_dir(&dir, repo_root, &mut sources.warnings)?;
             let manifest = read_manifest(&dir)?;
             for call in module.modules.values() {
                 if let Some(source) = call.source.as_deref().filter(|s| is_local_source(s)) {
@@ -292,6 +295,11 @@ impl Sources {
             )
         });
         out
+    }
+
+    /// The `.tf` files that are not valid HCL, each named with its problem.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Every scanned module directory (absolute).
@@ -364,7 +372,7 @@ fn read_manifest(dir: &Path) -> Result<Option<BTreeMap<String, PathBuf>>> {
     ))
 }
 
-fn scan_dir(dir: &Path, repo_root: &Path) -> Result<ModuleDir> {
+fn scan_dir(dir: &Path, repo_root: &Path, warnings: &mut Vec<String>) -> Result<ModuleDir> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("{}: cannot read directory", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -376,7 +384,18 @@ fn scan_dir(dir: &Path, repo_root: &Path) -> Result<ModuleDir> {
         let text = read_file(&file, "Terraform file", MAX_TERRAFORM_SOURCE_BYTES, "")?;
         let text = String::from_utf8_lossy(&text);
         let uri = repo_relative_uri(&file.to_string_lossy(), repo_root);
-        for found in scan_blocks(&text) {
+        let found = match scan_blocks(&text) {
+            Ok(found) => found,
+            Err(e) => {
+                warnings.push(format!(
+                    "{uri}:{}: not valid HCL ({}): its blocks are not located",
+                    e.location().line(),
+                    e.message().replace('\n', " ")
+                ));
+                continue;
+            }
+        };
+        for found in found {
             let block = Block {
                 uri: uri.clone(),
                 start_line: found.start_line,
@@ -398,7 +417,7 @@ fn scan_dir(dir: &Path, repo_root: &Path) -> Result<ModuleDir> {
     Ok(module)
 }
 
-/// A top-level block the scanner found.
+/// A top-level block of a `.tf` file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundBlock {
     pub kind: FoundKind,
@@ -418,314 +437,54 @@ pub enum FoundKind {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    Ident(String),
-    /// A string literal; `None` when it holds a template (`${...}`).
-    Str(Option<String>),
-    Open,
-    Close,
-    Equals,
-    Newline,
-    Other,
-}
+/// The 1-based line of each byte offset: the offsets where lines start.
+struct Lines(Vec<usize>);
 
-struct Lexer<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: usize,
-}
-
-impl Lexer<'_> {
-    fn peek(&self, ahead: usize) -> Option<u8> {
-        self.bytes.get(self.pos + ahead).copied()
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines(starts)
     }
 
-    fn bump(&mut self) -> Option<u8> {
-        let b = self.peek(0)?;
-        self.pos += 1;
-        if b == b'\n' {
-            self.line += 1;
-        }
-        Some(b)
-    }
-
-    fn skip_line(&mut self) {
-        while let Some(b) = self.peek(0) {
-            if b == b'\n' {
-                break;
-            }
-            self.pos += 1;
-        }
-    }
-
-    /// After the opening quote: reads to the closing quote (or the end of the
-    /// line, for an unterminated string), skipping template expressions.
-    fn string(&mut self) -> Option<String> {
-        let mut out = Vec::new();
-        let mut literal = true;
-        while let Some(b) = self.peek(0) {
-            match b {
-                b'"' => {
-                    self.pos += 1;
-                    break;
-                }
-                b'\n' => break,
-                b'\\' => {
-                    self.pos += 1;
-                    if let Some(escaped) = self.peek(0).filter(|b| *b != b'\n') {
-                        self.pos += 1;
-                        out.push(match escaped {
-                            b'n' => b'\n',
-                            b't' => b'\t',
-                            other => other,
-                        });
-                    }
-                }
-                b'$' | b'%' if self.peek(1) == Some(b'{') => {
-                    if self.peek(2) == Some(b) {
-                        // `$${` and `%%{` are escapes for a literal `${` / `%{`.
-                        self.pos += 3;
-                        out.extend_from_slice(&[b, b'{']);
-                    } else {
-                        self.pos += 2;
-                        literal = false;
-                        self.template();
-                    }
-                }
-                _ => {
-                    self.pos += 1;
-                    out.push(b);
-                }
-            }
-        }
-        literal.then(|| String::from_utf8_lossy(&out).into_owned())
-    }
-
-    /// After `${`: skips code to the matching `}`, including nested strings.
-    fn template(&mut self) {
-        let mut depth = 1usize;
-        while let Some(b) = self.bump() {
-            match b {
-                b'{' => depth += 1,
-                b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return;
-                    }
-                }
-                b'"' => {
-                    self.string();
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// After `<<` (or `<<-`): skips the heredoc to its closing marker line.
-    fn heredoc(&mut self) -> bool {
-        let start = self.pos;
-        if self.peek(0) == Some(b'-') {
-            self.pos += 1;
-        }
-        let marker_start = self.pos;
-        while self
-            .peek(0)
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-        {
-            self.pos += 1;
-        }
-        let marker = self.bytes[marker_start..self.pos].to_vec();
-        let rest = &self.bytes[self.pos..];
-        let line_end = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
-        if marker.is_empty() || !rest[..line_end].trim_ascii().is_empty() {
-            self.pos = start;
-            return false;
-        }
-        self.skip_line();
-        while self.peek(0).is_some() {
-            self.bump(); // the newline
-            let line_start = self.pos;
-            self.skip_line();
-            let line = &self.bytes[line_start..self.pos];
-            if line.trim_ascii() == marker.as_slice() {
-                return true;
-            }
-        }
-        true
-    }
-
-    fn next(&mut self) -> Option<(Token, usize)> {
-        loop {
-            let b = self.peek(0)?;
-            let line = self.line;
-            match b {
-                b'\n' => {
-                    self.bump();
-                    return Some((Token::Newline, line));
-                }
-                b' ' | b'\t' | b'\r' => self.pos += 1,
-                b'#' => self.skip_line(),
-                b'/' if self.peek(1) == Some(b'/') => self.skip_line(),
-                b'/' if self.peek(1) == Some(b'*') => {
-                    self.pos += 2;
-                    while let Some(b) = self.bump() {
-                        if b == b'*' && self.peek(0) == Some(b'/') {
-                            self.pos += 1;
-                            break;
-                        }
-                    }
-                }
-                b'"' => {
-                    self.pos += 1;
-                    return Some((Token::Str(self.string()), line));
-                }
-                b'<' if self.peek(1) == Some(b'<') => {
-                    self.pos += 2;
-                    if self.heredoc() {
-                        return Some((Token::Str(None), line));
-                    }
-                    return Some((Token::Other, line));
-                }
-                b'{' => {
-                    self.pos += 1;
-                    return Some((Token::Open, line));
-                }
-                b'}' => {
-                    self.pos += 1;
-                    return Some((Token::Close, line));
-                }
-                b'=' if self.peek(1) != Some(b'=') && self.peek(1) != Some(b'>') => {
-                    self.pos += 1;
-                    return Some((Token::Equals, line));
-                }
-                b if b.is_ascii_alphabetic() || b == b'_' => {
-                    let start = self.pos;
-                    while self
-                        .peek(0)
-                        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                    {
-                        self.pos += 1;
-                    }
-                    let ident = String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned();
-                    return Some((Token::Ident(ident), line));
-                }
-                _ => {
-                    // Multi-byte characters and operators: one token per byte is enough.
-                    self.pos += 1;
-                    if b == b'=' {
-                        self.pos += 1;
-                    }
-                    return Some((Token::Other, line));
-                }
-            }
-        }
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
     }
 }
 
-/// A block header being read at the top level: keyword and labels so far.
-struct Header {
-    keyword: String,
-    labels: Vec<String>,
-    line: usize,
-}
-
-/// Finds the top-level `resource` and `module` blocks of one `.tf` file, with
-/// the 1-based lines of their keyword and closing brace. Blocks left open at the
-/// end of the file end on its last line.
-pub fn scan_blocks(text: &str) -> Vec<FoundBlock> {
-    let mut lexer = Lexer {
-        bytes: text.as_bytes(),
-        pos: 0,
-        line: 1,
-    };
+/// The top-level `resource` and `module` blocks of one `.tf` file, with the
+/// 1-based lines of their keyword and closing brace.
+pub fn scan_blocks(text: &str) -> Result<Vec<FoundBlock>, hcl_edit::parser::Error> {
+    let body = hcl_edit::parser::parse_body(text)?;
+    let lines = Lines::new(text);
     let mut found = Vec::new();
-    let mut depth = 0usize;
-    let mut header: Option<Header> = None;
-    // The block being read and the tokens of the current depth-1 statement.
-    let mut open: Option<(Header, Option<String>)> = None;
-    let mut statement: Vec<Token> = Vec::new();
-    while let Some((token, line)) = lexer.next() {
-        if depth == 0 {
-            match token {
-                Token::Ident(word) if header.is_none() => {
-                    header = Some(Header {
-                        keyword: word,
-                        labels: Vec::new(),
-                        line,
-                    });
-                }
-                Token::Str(Some(label)) if header.is_some() => {
-                    if let Some(h) = header.as_mut() {
-                        h.labels.push(label);
-                    }
-                }
-                Token::Ident(label) => {
-                    if let Some(h) = header.as_mut() {
-                        h.labels.push(label);
-                    }
-                }
-                Token::Open => {
-                    depth = 1;
-                    open = header.take().map(|h| (h, None));
-                    statement.clear();
-                }
-                // A block's labels and `{` stand on the keyword's line.
-                _ => header = None,
-            }
-            continue;
-        }
-        match token {
-            Token::Open => depth += 1,
-            Token::Close => {
-                depth -= 1;
-                if depth == 0 {
-                    end_statement(&mut open, &mut statement);
-                    if let Some((h, source)) = open.take() {
-                        found.extend(found_block(h, source, line));
-                    }
-                }
-            }
-            Token::Newline if depth == 1 => end_statement(&mut open, &mut statement),
-            other if depth == 1 => statement.push(other),
-            _ => {}
-        }
+    for block in body.blocks() {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        let kind = match (block.ident.as_str(), labels.as_slice()) {
+            ("resource", [kind, name]) => FoundKind::Resource {
+                kind: kind.to_string(),
+                name: name.to_string(),
+            },
+            ("module", [name]) => FoundKind::Module {
+                name: name.to_string(),
+                source: block
+                    .body
+                    .get_attribute("source")
+                    .and_then(|a| a.value.as_str())
+                    .map(str::to_string),
+            },
+            _ => continue,
+        };
+        // The parser spans every block it read; a block without one is not located.
+        let Some(span) = block.span() else { continue };
+        found.push(FoundBlock {
+            kind,
+            start_line: lines.of(span.start),
+            end_line: lines.of(span.end.saturating_sub(1).max(span.start)),
+        });
     }
-    if let Some((h, source)) = open.take() {
-        found.extend(found_block(h, source, lexer.line));
-    }
-    found
-}
-
-/// Ends a statement of a block body: records `source = "..."` of a module.
-fn end_statement(open: &mut Option<(Header, Option<String>)>, statement: &mut Vec<Token>) {
-    if let (Some((h, source)), [Token::Ident(key), Token::Equals, Token::Str(Some(value))]) =
-        (open.as_mut(), statement.as_slice())
-    {
-        if h.keyword == "module" && key == "source" {
-            *source = Some(value.clone());
-        }
-    }
-    statement.clear();
-}
-
-fn found_block(h: Header, source: Option<String>, end_line: usize) -> Option<FoundBlock> {
-    let kind = match (h.keyword.as_str(), h.labels.as_slice()) {
-        ("resource", [kind, name]) => FoundKind::Resource {
-            kind: kind.clone(),
-            name: name.clone(),
-        },
-        ("module", [name]) => FoundKind::Module {
-            name: name.clone(),
-            source,
-        },
-        _ => return None,
-    };
-    Some(FoundBlock {
-        kind,
-        start_line: h.line,
-        end_line,
-    })
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -744,7 +503,7 @@ mod tests {
     }
 
     #[test]
-    fn matches_braces_past_strings_templates_heredocs_and_comments() {
+    fn blocks_span_past_strings_templates_heredocs_and_comments() {
         let text = r#"# resource "aws_x" "commented" {
 /* resource "aws_x" "block_comment" {
 } */
@@ -778,7 +537,7 @@ resource "aws_iam_policy" "p" {
   }
 }
 "#;
-        let found = scan_blocks(text);
+        let found = scan_blocks(text).unwrap();
         assert_eq!(
             found,
             vec![
@@ -802,6 +561,34 @@ resource "aws_iam_policy" "p" {
                 },
                 res("aws_iam_policy", "p", 27, 32),
             ]
+        );
+    }
+
+    #[test]
+    fn invalid_hcl_is_an_error_with_its_line_and_valid_files_around_it_are_kept() {
+        let err = scan_blocks("resource \"aws_lb\" \"a\" {\n  name = \"x\"\n").unwrap_err();
+        assert_eq!(err.location().line(), 2, "{err}");
+        // The parser bounds nesting: a hostile file is an error, not a stack overflow.
+        let deep = format!("{}{}", "a {\n".repeat(100_000), "}\n".repeat(100_000));
+        let err = scan_blocks(&deep).unwrap_err();
+        assert!(err.message().contains("nesting depth"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.tf"), "resource \"aws_lb\" \"a\" {\n").unwrap();
+        std::fs::write(
+            dir.path().join("b.tf"),
+            "\n\nresource \"aws_vpc\" \"b\" {}\n",
+        )
+        .unwrap();
+        let sources = Sources::scan(&[dir.path().to_path_buf()], dir.path()).unwrap();
+        let module = sources.dir(&absolute_root(dir.path())).unwrap();
+        let keys: Vec<_> = module.resources.keys().cloned().collect();
+        assert_eq!(keys, vec![("aws_vpc".to_string(), "b".to_string())]);
+        assert_eq!(module.resources.values().next().unwrap().start_line, 3);
+        assert_eq!(sources.warnings().len(), 1);
+        assert!(
+            sources.warnings()[0].starts_with("a.tf:1: not valid HCL"),
+            "{:?}",
+            sources.warnings()
         );
     }
 

@@ -9,6 +9,7 @@ mod faults;
 mod parity;
 mod policy;
 mod shards;
+mod terraform;
 mod tfstate;
 
 use serde_json::Value;
@@ -61,6 +62,8 @@ pub struct Endpoint {
     proxy: Child,
     /// The proxy's URL: what archaudit talks to.
     pub url: String,
+    /// moto's own URL, for other clients (Terraform, boto3) that need no proxy.
+    pub moto_url: String,
     dir: tempfile::TempDir,
 }
 
@@ -118,6 +121,7 @@ impl Endpoint {
             moto,
             proxy,
             url: format!("http://127.0.0.1:{proxy_port}"),
+            moto_url: format!("http://127.0.0.1:{port}"),
             dir,
         }
     }
