@@ -42,9 +42,17 @@ async fn read(kms: &Client, scope: &Scope) -> Result<Kms, CallError> {
                 .push(name.to_string());
         }
     }
+    // Only AWS may name a key under `alias/aws/` (its managed keys: aws/rds,
+    // aws/secretsmanager, ...). Such a key is left out even when DescribeKey
+    // would call it CUSTOMER, as moto does for the keys it makes itself.
     let ids: Vec<String> = listed
         .iter()
         .filter_map(|k| k.key_id().map(str::to_string))
+        .filter(|id| {
+            !by_key
+                .get(id)
+                .is_some_and(|names| names.iter().any(|n| n.starts_with("alias/aws/")))
+        })
         .collect();
     let by_key = &by_key;
     let keys = each_found(ids, |id| async move {

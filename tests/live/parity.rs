@@ -37,8 +37,8 @@ const EXCLUDED: &[(&str, Option<&str>, &str)] = &[
     (
         "SH002",
         None,
-        "moto holds no Security Hub standards (GetEnabledStandards is not implemented): \
-         the rule is not evaluated",
+        "moto has no GetEnabledStandards (HTTP 404): the rule is not evaluated \
+         where a hub is on",
     ),
     ("NET003", None, "EC2 Client VPN is not implemented in moto"),
     (
