@@ -234,7 +234,7 @@ fn report_opens_in_chromium_filters_and_keeps_hostile_text_inert() {
             "all" => {
                 assert_self_contained(&load.dom, &doc);
                 assert_eq!(shown, all, "every finding is shown");
-                assert_eq!(count_line(&doc), "124 findings");
+                assert_eq!(count_line(&doc), "147 findings");
                 for account in report["accounts"].as_array().unwrap() {
                     let id = account["id"].as_str().unwrap();
                     assert_eq!(
@@ -256,7 +256,7 @@ fn report_opens_in_chromium_filters_and_keeps_hostile_text_inert() {
                 assert_eq!(shown, want);
                 assert_eq!(
                     count_line(&doc),
-                    format!("Showing {} of 124 findings", want.len())
+                    format!("Showing {} of 147 findings", want.len())
                 );
                 let boxes: Vec<bool> = select(&doc, "input[name=sev]")
                     .iter()

@@ -182,8 +182,8 @@ fn diff_of_two_days_lists_exact_resource_and_finding_changes() {
         keys(&findings["not_reevaluated"]),
         expected_not_reevaluated()
     );
-    // 124 findings the first day: 114 unchanged + 3 updated + 3 resolved + 4 not re-evaluated.
-    assert_eq!(findings["unchanged"].as_array().unwrap().len(), 114);
+    // 147 findings the first day: 137 unchanged + 3 updated + 3 resolved + 4 not re-evaluated.
+    assert_eq!(findings["unchanged"].as_array().unwrap().len(), 137);
     let updated = &findings["updated"].as_array().unwrap()[0];
     assert_ne!(updated["message"], updated["old_message"]);
     let summary = &diff["summary"];
@@ -265,8 +265,8 @@ fn check_with_a_baseline_marks_every_finding() {
     };
     assert_eq!(with("new"), expected_new());
     assert_eq!(with("updated"), expected_updated());
-    assert_eq!(with("unchanged").len(), 114);
-    assert_eq!(findings.len(), 4 + 3 + 114);
+    assert_eq!(with("unchanged").len(), 137);
+    assert_eq!(findings.len(), 4 + 3 + 137);
     let baseline = &report["baseline"];
     assert_eq!(baseline["source"], OLD);
     assert_eq!(baseline["new"], 4);
@@ -323,7 +323,7 @@ fn a_json_report_works_as_baseline_and_as_old() {
 
     let (_, report) = json(&["check", NEW, "--baseline", old_report, "--format", "json"]);
     assert_eq!(report["baseline"]["new"], 4);
-    assert_eq!(report["baseline"]["unchanged"], 114);
+    assert_eq!(report["baseline"]["unchanged"], 137);
 }
 
 #[test]
@@ -340,15 +340,15 @@ fn diff_sarif_carries_baseline_states_and_check_sarif_has_no_absent_results() {
     };
     assert_eq!(count("new"), 4);
     assert_eq!(count("updated"), 3);
-    assert_eq!(count("unchanged"), 114);
+    assert_eq!(count("unchanged"), 137);
     assert_eq!(count("absent"), 3);
-    assert_eq!(results.len(), 124);
+    assert_eq!(results.len(), 147);
 
     let (_, stdout, _) = archaudit(&["check", NEW, "--baseline", OLD, "--format", "sarif"]);
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
     check_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 121, "an upload holds open findings only");
+    assert_eq!(results.len(), 144, "an upload holds open findings only");
     assert!(results.iter().all(|r| r["baselineState"] != "absent"));
 }
 

@@ -97,7 +97,7 @@ pub fn assert_self_contained(html: &str, doc: &Html) {
 fn drifted_example_has_every_finding_account_and_the_architecture() {
     let snapshot = load_snapshot(&repo(DRIFTED)).unwrap();
     let (evaluation, html) = render(&snapshot);
-    assert_eq!(evaluation.findings.len(), 124);
+    assert_eq!(evaluation.findings.len(), 147);
     assert!(html.starts_with("<!DOCTYPE html>"));
     let doc = Html::parse_document(&html);
     assert!(doc.errors.is_empty(), "well-formed HTML: {:?}", doc.errors);
@@ -122,7 +122,7 @@ fn drifted_example_has_every_finding_account_and_the_architecture() {
         .iter()
         .map(|f| f.fingerprint.as_str())
         .collect();
-    assert_eq!(rows.len(), 124);
+    assert_eq!(rows.len(), 147);
     assert_eq!(shown, expected);
     for f in &evaluation.findings {
         let group = select(&doc, &format!("details.group[data-rule=\"{}\"]", f.rule_id));
@@ -555,7 +555,7 @@ fn suppressed_findings_are_listed_hidden_with_reason_and_expiry() {
         assert_eq!(row.value().attr("data-a"), Some(DEVELOPMENT));
         assert_eq!(row.value().attr("hidden").is_some(), !show);
         assert!(text(&row).contains("Suppressed: VPN rollout, NET-7 (until 2099-06-30)"));
-        assert_eq!(select(&doc, "tr.f:not(.sup)").len(), 123);
+        assert_eq!(select(&doc, "tr.f:not(.sup)").len(), 146);
         let checkbox = select(&doc, "#f-sup")[0];
         assert_eq!(checkbox.value().attr("checked").is_some(), show);
         let group = select(&doc, "details.group[data-rule=\"EKS001\"]")[0];
@@ -577,7 +577,7 @@ fn diff_shows_new_resolved_not_reevaluated_and_changed_fields() {
         [
             "4new",
             "3updated",
-            "114unchanged",
+            "137unchanged",
             "3resolved",
             "4not re-evaluated"
         ]
@@ -585,7 +585,7 @@ fn diff_shows_new_resolved_not_reevaluated_and_changed_fields() {
     let state = |st: &str| select(&doc, &format!("#groups tr.f[data-st=\"{st}\"]")).len();
     assert_eq!(
         (state("new"), state("updated"), state("unchanged")),
-        (4, 3, 114)
+        (4, 3, 137)
     );
     let updated = select(&doc, "#groups tr.f[data-st=\"updated\"] .sub");
     assert!(updated.iter().any(|s| text(s).starts_with("was: ")));
@@ -703,8 +703,8 @@ fn diff_of_json_reports_draws_no_picture_and_claims_no_pass() {
         serde_json::from_str(&std::fs::read_to_string(&new).unwrap()).unwrap();
     let findings = report["findings"].as_array().unwrap().len();
     assert_eq!(
-        findings, 121,
-        "124 - 3 resolved - 4 not re-evaluated + 4 new"
+        findings, 144,
+        "147 - 3 resolved - 4 not re-evaluated + 4 new"
     );
     assert_eq!(select(&doc, "#groups tr.f").len(), findings);
 }

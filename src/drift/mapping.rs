@@ -44,11 +44,15 @@ pub fn keep_attribute(kind: &str, name: &str) -> bool {
                     c.holder == Holder::Itself && (top(c.state) || condition(c) == Some(name))
                 })
         }
-        None => all_compared().any(|c| match c.holder {
-            Holder::Sibling { kind: k, link } => {
-                k == kind && (top(c.state) || link == name || condition(c) == Some(name))
+        None => all_compared().any(|c| match c.holder.sibling() {
+            Some((k, link, selector)) => {
+                k == kind
+                    && (top(c.state)
+                        || link == name
+                        || condition(c) == Some(name)
+                        || selector.is_some_and(|(f, _)| f == name))
             }
-            Holder::Itself => false,
+            None => false,
         }),
     }
 }
@@ -62,7 +66,7 @@ mod tests {
     fn holder_kind<'a>(c: &Compared, kind: &'a str) -> &'a str {
         match c.holder {
             Holder::Itself => kind,
-            Holder::Sibling { kind, .. } => kind,
+            Holder::Sibling { kind, .. } | Holder::SiblingWhere { kind, .. } => kind,
         }
     }
 
@@ -79,7 +83,7 @@ mod tests {
                 assert!(c.live.starts_with('/'), "{}: a JSON pointer", c.live);
                 let top = c.state.split('.').next().unwrap();
                 assert!(keep_attribute(holder_kind(c, t.kind), top), "{}", c.state);
-                if let Holder::Sibling { kind, link } = c.holder {
+                if let Some((kind, link, _)) = c.holder.sibling() {
                     assert!(
                         mapping_of(kind).is_none(),
                         "{kind}: a sibling is not modelled"

@@ -112,7 +112,7 @@ impl ComparedAttribute {
     pub fn holder_kind(&self) -> &'static str {
         match self.compared.holder {
             Holder::Itself => self.kind,
-            Holder::Sibling { kind, .. } => kind,
+            Holder::Sibling { kind, .. } | Holder::SiblingWhere { kind, .. } => kind,
         }
     }
 
@@ -152,6 +152,7 @@ fn import_id(l: &Live) -> String {
             (Some(id), Some(name), Some(scope)) => format!("{id}/{name}/{scope}"),
             _ => String::new(),
         },
+        Some(ImportId::ArnAccount) => l.arn.split(':').nth(4).unwrap_or_default().to_string(),
         None => String::new(),
     }
 }

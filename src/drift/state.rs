@@ -102,10 +102,11 @@ pub(super) fn entries<'a>(states: &'a [State], owner: &HashMap<&str, &'a str>) -
 }
 
 /// The state instances of a live resource: the one matched, and the
-/// siblings that hold its settings, by (state, type, link value).
+/// siblings that hold its settings, by (state, type, link value, the
+/// selecting value of a `SiblingWhere` or empty).
 pub(super) struct Holders<'e, 'a> {
     entries: &'e [Entry<'a>],
-    siblings: HashMap<(usize, &'a str, &'a str), usize>,
+    siblings: HashMap<(usize, &'a str, &'a str, &'static str), usize>,
 }
 
 impl<'e, 'a> Holders<'e, 'a> {
@@ -113,14 +114,24 @@ impl<'e, 'a> Holders<'e, 'a> {
         let mut siblings = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             for c in all_compared() {
-                let Holder::Sibling { kind, link } = c.holder else {
+                let Some((kind, link, selector)) = c.holder.sibling() else {
                     continue;
                 };
                 if kind != e.kind {
                     continue;
                 }
+                // One of several siblings of the type: only the selected one.
+                let selected = match selector {
+                    None => "",
+                    Some((field, want)) => match e.attributes.get(field).map(|a| &a.value) {
+                        Some(Value::String(v)) if v == want => want,
+                        _ => continue,
+                    },
+                };
                 if let Some(Value::String(v)) = e.attributes.get(link).map(|a| &a.value) {
-                    siblings.entry((e.state, kind, v.as_str())).or_insert(i);
+                    siblings
+                        .entry((e.state, kind, v.as_str(), selected))
+                        .or_insert(i);
                 }
             }
         }
@@ -131,11 +142,15 @@ impl<'e, 'a> Holders<'e, 'a> {
     pub fn of(&self, entry: &'e Entry<'a>, c: &Compared, live: &Live) -> Option<&'e Entry<'a>> {
         match c.holder {
             Holder::Itself => Some(entry),
-            Holder::Sibling { kind, .. } => [live.name.as_str(), live.arn.as_str()]
-                .into_iter()
-                .chain(live.idents.iter().map(String::as_str))
-                .find_map(|v| self.siblings.get(&(entry.state, kind, v)))
-                .map(|&i| &self.entries[i]),
+            Holder::Sibling { .. } | Holder::SiblingWhere { .. } => {
+                let (kind, _, selector) = c.holder.sibling()?;
+                let selected = selector.map_or("", |(_, value)| value);
+                [live.name.as_str(), live.arn.as_str()]
+                    .into_iter()
+                    .chain(live.idents.iter().map(String::as_str))
+                    .find_map(|v| self.siblings.get(&(entry.state, kind, v, selected)))
+                    .map(|&i| &self.entries[i])
+            }
         }
     }
 }

@@ -52,6 +52,9 @@ pub enum ImportId {
     NodeGroup,
     /// `ID/NAME/SCOPE`.
     WebAcl,
+    /// The account id in the resource's ARN (a per-account singleton:
+    /// `aws_securityhub_account`).
+    ArnAccount,
 }
 
 /// Whose tags a resource carries, as far as the snapshot knows.
@@ -117,6 +120,39 @@ pub enum Holder {
         kind: &'static str,
         link: &'static str,
     },
+    /// A sibling of which a resource has several, one per setting: the one
+    /// whose `field` is `value` (`aws_guardduty_detector_feature` named
+    /// `EKS_AUDIT_LOGS`, linked by `detector_id`).
+    SiblingWhere {
+        kind: &'static str,
+        link: &'static str,
+        field: &'static str,
+        value: &'static str,
+    },
+}
+
+/// A sibling holder: its type, its link attribute, and the attribute and
+/// value that select it among the resource's siblings of that type.
+pub type SiblingOf = (
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
+impl Holder {
+    /// What a sibling holder is (`None`: the resource itself holds it).
+    pub fn sibling(&self) -> Option<SiblingOf> {
+        match *self {
+            Holder::Itself => None,
+            Holder::Sibling { kind, link } => Some((kind, link, None)),
+            Holder::SiblingWhere {
+                kind,
+                link,
+                field,
+                value,
+            } => Some((kind, link, Some((field, value)))),
+        }
+    }
 }
 
 /// How a live value is put in the state's terms before comparing.

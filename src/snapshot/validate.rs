@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Fields holding an RFC 3339 date-time, wherever they occur in a section.
 const DATE_FIELDS: &[&str] = &[
     "created",
+    "deletion_date",
     "expiration",
     "last_changed",
     "last_modified",

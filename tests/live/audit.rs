@@ -25,6 +25,11 @@ const READABLE: &[&str] = &[
     "secretsmanager",
     "ssm",
     "wafv2",
+    "cloudtrail",
+    "config",
+    "guardduty",
+    "kms",
+    "securityhub",
 ];
 
 fn account<'a>(snapshot: &'a Value, id: &str) -> &'a Value {
@@ -102,6 +107,14 @@ fn org_collection_reads_every_account_through_assumed_roles() {
             };
             let c = coverage(a, region, service);
             assert_eq!(c["status"], "ok", "{role} {service}: {c}");
+        }
+        // moto has no GetEnabledStandards: a gap of its own where a hub is
+        // on (shared), and the hub is still read.
+        let standards = coverage(a, "eu-central-1", "securityhub-standards");
+        if role == "shared" {
+            assert_eq!(standards["error"], "NotImplemented", "{standards}");
+        } else {
+            assert_eq!(standards["status"], "ok", "{standards}");
         }
         // moto has no Managed Grafana: recorded, not guessed.
         let grafana = coverage(a, "eu-central-1", "grafana");
@@ -232,6 +245,8 @@ fn org_collection_reads_every_account_through_assumed_roles() {
     .get("retention_in_days")
     .is_none());
 
+    detection_sections(&snap, &seeded.accounts);
+
     let dev = account(&snap, &seeded.accounts["development"]);
     let user = named(&dev["iam"]["users"], "name", "ci-legacy");
     assert_eq!(user["access_keys"].as_array().unwrap().len(), 1);
@@ -287,6 +302,76 @@ fn org_collection_reads_every_account_through_assumed_roles() {
     assert!(ssh[0]["id"].as_str().unwrap().starts_with("sgr-"));
     // moto gives every new group AWS's allow-all egress rule.
     assert_eq!(bastion["egress"][0]["protocol"], "-1");
+}
+
+/// What seed.py's `detection` made, read back: trails with their status,
+/// detectors with their plans, recorders, the hub, customer-managed keys.
+fn detection_sections(snap: &Value, accounts: &std::collections::BTreeMap<String, String>) {
+    let shared = account(snap, &accounts["shared"]);
+    let trail = named(&shared["cloudtrail"]["trails"], "name", "platform-audit");
+    assert_eq!(
+        (
+            trail["multi_region"].clone(),
+            trail["log_file_validation"].clone(),
+            trail["logging"].clone(),
+            trail["home_region"].clone()
+        ),
+        (true.into(), true.into(), true.into(), "eu-central-1".into())
+    );
+    let keys = shared["kms"]["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1, "customer-managed keys only: {keys:?}");
+    assert_eq!(keys[0]["aliases"], serde_json::json!(["alias/eks/shared"]));
+    assert_eq!(keys[0]["rotation_enabled"], true);
+    assert_eq!(keys[0]["state"], "Enabled");
+    assert_eq!(trail["kms_key_id"], keys[0]["arn"]);
+    assert!(keys[0]["policy"]["Statement"].is_array(), "{}", keys[0]);
+    let detector = &shared["guardduty"]["detectors"][0];
+    assert_eq!(detector["status"], "ENABLED");
+    assert_eq!(detector["features"]["EKS_AUDIT_LOGS"], "ENABLED");
+    assert_eq!(
+        detector["features"]["RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"],
+        "ENABLED"
+    );
+    let recorder = named(&shared["config"]["recorders"], "name", "default");
+    assert_eq!(
+        (
+            recorder["recording"].clone(),
+            recorder["all_supported"].clone()
+        ),
+        (true.into(), true.into())
+    );
+    assert_eq!(
+        shared["config"]["delivery_channels"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(shared["securityhub"]["hubs"].as_array().unwrap().len(), 1);
+
+    let production = account(snap, &accounts["production"]);
+    let legacy = named(&production["cloudtrail"]["trails"], "name", "legacy-audit");
+    assert_eq!(
+        (legacy["multi_region"].clone(), legacy["logging"].clone()),
+        (false.into(), false.into())
+    );
+    assert!(legacy.get("kms_key_id").is_none());
+    assert_eq!(production["kms"]["keys"][0]["rotation_enabled"], false);
+    assert_eq!(
+        production["guardduty"]["detectors"][0]["features"]["EKS_AUDIT_LOGS"],
+        "DISABLED"
+    );
+    assert_eq!(production["config"]["recorders"][0]["recording"], false);
+    assert!(production["securityhub"]["hubs"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    let dev = account(snap, &accounts["development"]);
+    assert!(dev["guardduty"]["detectors"].as_array().unwrap().is_empty());
+    assert!(dev["cloudtrail"]["trails"].as_array().unwrap().is_empty());
+    assert_eq!(dev["kms"]["keys"][0]["state"], "PendingDeletion");
+    assert!(dev["kms"]["keys"][0]["deletion_date"].is_string());
 }
 
 fn capitalize(s: &str) -> String {
@@ -349,6 +434,16 @@ fn audit_reports_the_seeded_drift_like_check_on_the_collected_snapshot() {
         ("CMP001", "development", ":ebs-encryption-by-default"),
         ("BKT001", "development", ":account-public-access-block"),
         ("IAM009", "shared", ":account-password-policy"),
+        ("CT001", "production", ":root"),
+        ("CT004", "production", "trail/legacy-audit"),
+        ("CT003", "production", "trail/legacy-audit"),
+        ("CT001", "development", ":root"),
+        ("GD001", "development", ":root"),
+        ("GD002", "production", "detector/"),
+        ("CFG001", "production", "configuration-recorder/default"),
+        ("SH001", "production", ":root"),
+        ("KMS001", "production", "key/"),
+        ("KMS003", "development", "key/"),
     ];
     for role in ["production", "shared", "development"] {
         for (rule, part) in [

@@ -179,6 +179,13 @@ def unmanaged(accounts, c):
     def note(role, kind, ident):
         made.append({"account": accounts[role], "type": kind, "id": ident})
 
+    # The key `change` made by hand for the shared state bucket is in no state either.
+    kms = c("shared")("kms")
+    for listed in kms.list_keys()["Keys"]:
+        meta = kms.describe_key(KeyId=listed["KeyId"])["KeyMetadata"]
+        if meta.get("Description") == "hand-made key for the state bucket":
+            note("shared", "aws_kms_key", meta["Arn"])
+
     dev_id = accounts["development"]
     dev = c("development")
     s3 = dev("s3")

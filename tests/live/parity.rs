@@ -34,6 +34,17 @@ const EXCLUDED: &[(&str, Option<&str>, &str)] = &[
         "moto has no root user: AccountMFAEnabled is always 0, so every account is flagged",
     ),
     ("NET002", None, "EC2 Client VPN is not implemented in moto"),
+    (
+        "CT001",
+        None,
+        "moto shows an organization trail only in its own account: the members look unlogged",
+    ),
+    (
+        "SH002",
+        None,
+        "moto has no GetEnabledStandards (HTTP 404): the rule is not evaluated \
+         where a hub is on",
+    ),
     ("NET003", None, "EC2 Client VPN is not implemented in moto"),
     (
         "NET011",
@@ -206,7 +217,7 @@ fn live_audit_of_the_seeded_drifted_fixture_matches_check_on_the_fixture() {
     let fixture = keys(&offline, &[], &roles);
     assert_eq!(
         fixture.len(),
-        124,
+        147,
         "the fixture's findings changed: update this test"
     );
 
@@ -252,6 +263,6 @@ fn live_audit_of_the_seeded_drifted_fixture_matches_check_on_the_fixture() {
         "exclusions that match no finding (remove them):\n  {}",
         unused.join("\n  ")
     );
-    // 124 less the 12 the table removes from the fixture's side.
-    assert_eq!(fixture.len(), 112, "findings compared");
+    // 147 less the 13 the table removes from the fixture's side.
+    assert_eq!(fixture.len(), 134, "findings compared");
 }

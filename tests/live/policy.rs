@@ -97,6 +97,16 @@ const REST_ROUTES: &[(&str, &str, &str, &str, &str)] = &[
     ("aps", "GET", "/workspaces", "", "ListWorkspaces"),
     ("aps", "GET", "/workspaces/*", "", "DescribeWorkspace"),
     ("grafana", "GET", "/workspaces", "", "ListWorkspaces"),
+    ("guardduty", "GET", "/detector", "", "ListDetectors"),
+    ("guardduty", "GET", "/detector/*", "", "GetDetector"),
+    ("securityhub", "GET", "/accounts", "", "DescribeHub"),
+    (
+        "securityhub",
+        "POST",
+        "/standards/get",
+        "",
+        "GetEnabledStandards",
+    ),
 ];
 
 fn path_matches(pattern: &str, path: &str) -> bool {

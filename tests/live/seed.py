@@ -143,6 +143,40 @@ def irsa_role(c, account, name, issuer, subject, audience=True):
         "Principal": {"Federated": f"arn:aws:iam::{account}:oidc-provider/{issuer}"}, "Condition": cond}]}))
 
 
+def detection(c, account, role):
+    """Audit trail, threat detection and keys: shared is the account that has them right."""
+    kms = c("kms")
+    key = kms.create_key(Description=f"EKS secrets encryption for {role}",
+                         Tags=[{"TagKey": "SysName", "TagValue": "KubeRocketCI"}])["KeyMetadata"]
+    kms.create_alias(AliasName=f"alias/eks/{role}", TargetKeyId=key["KeyId"])
+    if role != "production":
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+    if role == "development":
+        kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    if role == "shared":
+        bucket = f"aws-cloudtrail-logs-{account}"
+        c("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        ct = c("cloudtrail")
+        ct.create_trail(Name="platform-audit", S3BucketName=bucket, IsMultiRegionTrail=True,
+                        EnableLogFileValidation=True, KmsKeyId=key["Arn"])
+        ct.start_logging(Name="platform-audit")
+    if role == "production":
+        c("cloudtrail").create_trail(Name="legacy-audit", S3BucketName=f"terraform-states-{account}")
+    if role != "development":
+        features = [{"Name": "EKS_AUDIT_LOGS", "Status": "ENABLED" if role == "shared" else "DISABLED"},
+                    {"Name": "RUNTIME_MONITORING", "Status": "ENABLED",
+                     "AdditionalConfiguration": [{"Name": "EKS_ADDON_MANAGEMENT", "Status": "ENABLED"}]}]
+        c("guardduty").create_detector(Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES", Features=features)
+    config = c("config")
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": f"arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": f"terraform-states-{account}"})
+    if role == "shared":
+        config.start_configuration_recorder(ConfigurationRecorderName="default")
+        c("securityhub").enable_security_hub(EnableDefaultStandards=True)
+
+
 def seed_member(c, account, role, index):
     vpc, subnets = network(c, f"10.{index}.0.0/16")
     title = role.capitalize()
@@ -176,6 +210,7 @@ def seed_member(c, account, role, index):
                                     Tags=[{"Key": "Name", "Value": "shared-efs"}])
         c("logs").create_log_group(logGroupName="/aws/eks/shared/cluster")
         c("amp").create_workspace(alias="krci-shared")
+    detection(c, account, role)
     if role == "development":
         iam = c("iam")
         iam.create_user(UserName="ci-legacy")

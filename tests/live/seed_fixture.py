@@ -651,7 +651,110 @@ class Seeder:
                 kw["KeyId"] = p["key_id"]
             ssm.put_parameter(Name=p["name"], Value=PLACEHOLDER, Type=p["type"], Tier=p["tier"], **kw)
 
+    # --- Audit trail, threat detection and keys. Keys first: trails name theirs.
+    def kms(self):
+        kms = self.c("kms")
+        for k in self.data.get("kms", {}).get("keys", []):
+            created = kms.create_key(Description=k.get("description") or "", KeySpec=k["spec"],
+                                     KeyUsage=k.get("usage") or "ENCRYPT_DECRYPT", Policy=json.dumps(k["policy"]),
+                                     Tags=tag_list(k["tags"], "TagKey", "TagValue"))["KeyMetadata"]
+            moto_id = created["KeyId"]
+            self.ids[moto_id] = k["id"]
+            for alias in k["aliases"]:
+                kms.create_alias(AliasName=alias, TargetKeyId=moto_id)
+            if k.get("rotation_enabled"):
+                kms.enable_key_rotation(KeyId=moto_id)
+            if k["state"] == "Disabled":
+                kms.disable_key(KeyId=moto_id)
+            elif k["state"] == "PendingDeletion":
+                kms.schedule_key_deletion(KeyId=moto_id, PendingWindowInDays=7)
+            elif k["state"] != "Enabled":
+                self.skip(f"key {k['id']}", f"state {k['state']} cannot be made")
+
+    def moto_key(self, fixture_arn):
+        """The ARN of the key seeded for a fixture key ARN (the fixture's when it was not seeded)."""
+        fixture_id = fixture_arn.rsplit("/", 1)[-1]
+        try:
+            return fixture_arn.replace(fixture_id, self.mapped(fixture_id))
+        except KeyError:
+            return fixture_arn
+
+    def cloudtrail(self):
+        ct = self.c("cloudtrail")
+        for t in self.data.get("cloudtrail", {}).get("trails", []):
+            if t["arn"].split(":")[4] != self.account:
+                self.skip(f"trail {t['name']}", "moto shows an organization trail only to its own account")
+                continue
+            kw = {}
+            if t.get("kms_key_id"):
+                kw["KmsKeyId"] = self.moto_key(t["kms_key_id"])
+            if t.get("s3_key_prefix"):
+                kw["S3KeyPrefix"] = t["s3_key_prefix"]
+            if t.get("cloudwatch_logs_log_group_arn"):
+                kw["CloudWatchLogsLogGroupArn"] = t["cloudwatch_logs_log_group_arn"]
+                kw["CloudWatchLogsRoleArn"] = f"arn:aws:iam::{self.account}:role/CloudTrailToCloudWatchLogs"
+            ct.create_trail(Name=t["name"], S3BucketName=t["s3_bucket"], IsMultiRegionTrail=t["multi_region"],
+                            IncludeGlobalServiceEvents=t["include_global_service_events"],
+                            EnableLogFileValidation=t["log_file_validation"],
+                            IsOrganizationTrail=t["organization_trail"], TagsList=tag_list(t.get("tags")), **kw)
+            events = t.get("management_events", "All")
+            ct.put_event_selectors(TrailName=t["name"], EventSelectors=[{
+                "ReadWriteType": "All" if events == "None" else events,
+                "IncludeManagementEvents": events != "None"}])
+            if t.get("logging"):
+                ct.start_logging(Name=t["name"])
+            if t.get("latest_delivery_error"):
+                self.skip(f"trail {t['name']}", "moto cannot fail a delivery")
+
+    def guardduty(self):
+        gd = self.c("guardduty")
+        for d in self.data.get("guardduty", {}).get("detectors", []):
+            plans = {}
+            for name, status in d["features"].items():
+                plan, _, extra = name.partition("/")
+                entry = plans.setdefault(plan, {"Name": plan, "Status": d["features"].get(plan, "DISABLED")})
+                if extra:
+                    entry.setdefault("AdditionalConfiguration", []).append({"Name": extra, "Status": status})
+            created = gd.create_detector(Enable=d["status"] == "ENABLED",
+                                         FindingPublishingFrequency=d["finding_publishing_frequency"],
+                                         Features=list(plans.values()), Tags=d.get("tags") or {})
+            self.ids[created["DetectorId"]] = d["id"]
+
+    def config(self):
+        cfg = self.c("config")
+        section = self.data.get("config", {})
+        for r in section.get("recorders", []):
+            if r.get("service_principal"):
+                self.skip(f"recorder {r['name']}", "a service-linked recorder is made by its service")
+                continue
+            group = {"allSupported": r["all_supported"], "includeGlobalResourceTypes": r["include_global_resource_types"]}
+            if r.get("recording_strategy"):
+                group["recordingStrategy"] = {"useOnly": r["recording_strategy"]}
+            if r["resource_types"]:
+                group["resourceTypes"] = r["resource_types"]
+            if r["excluded_resource_types"]:
+                group["exclusionByResourceTypes"] = {"resourceTypes": r["excluded_resource_types"]}
+            cfg.put_configuration_recorder(ConfigurationRecorder={"name": r["name"], "roleARN": r["role_arn"],
+                                                                  "recordingGroup": group})
+        for ch in section.get("delivery_channels", []):
+            kw = {"s3KeyPrefix": ch["s3_key_prefix"]} if ch.get("s3_key_prefix") else {}
+            if ch.get("sns_topic_arn"):
+                kw["snsTopicARN"] = ch["sns_topic_arn"]
+            cfg.put_delivery_channel(DeliveryChannel={"name": ch["name"], "s3BucketName": ch["s3_bucket"], **kw})
+        for r in section.get("recorders", []):
+            if r["recording"] and not r.get("service_principal"):
+                cfg.start_configuration_recorder(ConfigurationRecorderName=r["name"])
+
+    def securityhub(self):
+        hub = self.c("securityhub")
+        for h in self.data.get("securityhub", {}).get("hubs", []):
+            hub.enable_security_hub(EnableDefaultStandards=False,
+                                    ControlFindingGenerator=h.get("control_finding_generator", "SECURITY_CONTROL"))
+            if h["standards"]:
+                self.skip("Security Hub standards", "moto holds no standards subscriptions")
+
     def seed(self):
+        self.kms()
         self.network()
         self.clusters()
         self.iam()
@@ -670,6 +773,10 @@ class Seeder:
         self.opensearch()
         self.amp()
         self.secrets()
+        self.cloudtrail()
+        self.guardduty()
+        self.config()
+        self.securityhub()
 
 
 def certificate(domain, sans, not_after, algorithm):

@@ -1,0 +1,66 @@
+# METADATA
+# title: CloudTrail trail encrypted with a KMS key that is disabled or pending deletion
+# description: |
+#   Checks the KMS key of every trail the account owns, when the key is in the same
+#   account and Region: a key that is disabled or scheduled for deletion cannot encrypt,
+#   so CloudTrail stops delivering log files, and once the key is deleted the log files
+#   already written can never be read again. Keys of other accounts or Regions are not
+#   visible here and not reported. No peer tool checks the pair.
+# custom:
+#   id: CT010
+#   name: trail-key-not-usable
+#   severity: critical
+#   roles: [any]
+#   services: [cloudtrail, kms]
+#   precision: very-high
+#   references:
+#     - "Well-Architected SEC08-BP01: Implement secure key management"
+#     - "Security Hub KMS.3 / Prowler kms_cmk_not_deleted_unintentionally (for the key alone)"
+#   remediation: |
+#     Cancel the deletion or enable the key again, then check the trail's status for a
+#     delivery error:
+#
+#     ```sh
+#     aws kms cancel-key-deletion --key-id <key-id>
+#     aws kms enable-key --key-id <key-id>
+#     aws cloudtrail get-trail-status --name <trail> --query LatestDeliveryError
+#     ```
+package archaudit.rules.trail_key_not_usable
+
+import rego.v1
+
+deny contains finding if {
+	some trail in input.cloudtrail.trails
+	split(trail.arn, ":")[4] == input.account.id
+	some key in input.kms.keys
+	names_key(trail.kms_key_id, key)
+	key.state in {"Disabled", "PendingDeletion"}
+	finding := {
+		"resource": trail.arn,
+		"region": trail.region,
+		"message": sprintf(
+			"CloudTrail trail %s encrypts its log files with KMS key %s, which is %s",
+			[trail.name, key.id, state_text(key)],
+		),
+	}
+}
+
+# The trail names its key by key ARN, or by an alias ARN of it.
+names_key(ref, key) if ref == key.arn
+
+names_key(ref, key) if {
+	some alias in key.aliases
+	ref == sprintf("arn:aws:kms:%s:%s:%s", [key.region, input.account.id, alias])
+}
+
+state_text(key) := "disabled" if key.state == "Disabled"
+
+state_text(key) := sprintf("pending deletion (deleted on %s)", [key.deletion_date]) if {
+	key.state == "PendingDeletion"
+	key.deletion_date
+}
+
+state_text(key) := "pending deletion" if {
+	key.state == "PendingDeletion"
+	not key.deletion_date
+}
