@@ -219,7 +219,7 @@ impl Catalogue {
             limits: self.limits,
         };
         let empty = AccountSnapshot::default();
-        let org = OrgView::default();
+        let org = OrgView::default().input()?;
         let mut probe = compiled.engine.clone();
         probe.set_input(account_input(&empty, "", UNASSIGNED, &org, None)?);
         for rule in &compiled.rules {
@@ -377,13 +377,23 @@ struct OrgAccount {
     role: String,
 }
 
+impl OrgView {
+    /// The view as rule input, converted once per run: every account's input
+    /// shares it (a regorus value is reference-counted), so an organization
+    /// of N accounts costs N entries, not N per account.
+    fn input(&self) -> Result<regorus::Value> {
+        Ok(regorus::Value::from(serde_json::to_value(self)?))
+    }
+}
+
 /// The rule input for one account: its sections, plus `account.role`, `now`,
-/// `org` and, for accounts a given state manages, `terraform`.
+/// `org` (the run's [`OrgView::input`]) and, for accounts a given state
+/// manages, `terraform`.
 fn account_input(
     account: &AccountSnapshot,
     now: &str,
     role: &str,
-    org: &OrgView,
+    org: &regorus::Value,
     terraform: Option<&serde_json::Value>,
 ) -> Result<regorus::Value> {
     let mut value = serde_json::to_value(account)?;
@@ -395,11 +405,14 @@ fn account_input(
         acct.insert("role".into(), role.into());
     }
     object.insert("now".into(), now.into());
-    object.insert("org".into(), serde_json::to_value(org)?);
     if let Some(terraform) = terraform {
         object.insert(TERRAFORM_INPUT.into(), terraform.clone());
     }
-    Ok(regorus::Value::from(value))
+    let mut input = regorus::Value::from(value);
+    input
+        .as_object_mut()?
+        .insert(regorus::Value::from("org"), org.clone());
+    Ok(input)
 }
 
 /// What could be read for one account.
@@ -509,7 +522,8 @@ type GapState = (ErrorClass, Option<String>, BTreeSet<String>);
 struct RunContext<'a> {
     /// The snapshot's `generated_at`, the rules' notion of now.
     now: &'a str,
-    org: &'a OrgView,
+    /// The [`OrgView`] as rule input.
+    org: regorus::Value,
     terraform: Option<&'a TerraformInput>,
     /// Rules that ran out of time in some account, by rule id.
     timed_out: Mutex<BTreeMap<String, Failure>>,
@@ -580,7 +594,7 @@ impl CompiledRules {
 
         let run = RunContext {
             now: &snapshot.generated_at,
-            org: &org,
+            org: org.input()?,
             terraform,
             timed_out: Mutex::new(BTreeMap::new()),
         };
