@@ -7,7 +7,7 @@ use super::mapping::TAG_ATTRIBUTES;
 use super::state::{Entry, Holders};
 use super::{Change, BUILTIN_IGNORED_TAGS};
 use crate::config::DriftSettings;
-use crate::snapshot::{Compared, Norm};
+use crate::snapshot::{ip_protocol, Compared, ItemsOf, MemberForm, Norm};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,7 +78,49 @@ fn read(value: Option<&Value>, norm: Norm) -> Option<String> {
         Norm::First => scalar(value.and_then(|v| v.get(0))),
         Norm::Is(want) => Some((value.and_then(Value::as_str) == Some(want)).to_string()),
         Norm::Json => document(value),
+        Norm::Unset(unset) => scalar(value).filter(|v| v != unset),
+        Norm::Protocol => scalar(value).map(|v| ip_protocol(&v)),
+        // The whole set in one text (what a caller outside the comparison
+        // sees), its items sorted; `changes` compares them item by item.
+        Norm::Items(_) => {
+            let mut texts: Vec<String> = items(value, norm, "").into_values().collect();
+            texts.sort();
+            (!texts.is_empty()).then(|| texts.join("; "))
+        }
     }
+}
+
+/// The items of a [`Norm::Items`] value (state side), by key.
+fn items(value: Option<&Value>, norm: Norm, id: &str) -> BTreeMap<String, String> {
+    match (value, norm) {
+        (Some(value), Norm::Items(of)) => (of.state)(value, id).into_iter().collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// The items of a set on both sides that differ, one change each: the
+/// state's text, the live one (`None`: that side lacks the item).
+fn item_changes(
+    of: &ItemsOf,
+    state: &Value,
+    state_id: &str,
+    live: &Live,
+    c: &Compared,
+) -> Vec<(Option<String>, Option<String>)> {
+    let state: BTreeMap<String, String> = (of.state)(state, state_id).into_iter().collect();
+    let id = live.value["id"].as_str().unwrap_or_default();
+    let live_items: BTreeMap<String, String> = live
+        .value
+        .pointer(c.live)
+        .map(|v| (of.live)(v, id))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let keys: BTreeSet<&String> = state.keys().chain(live_items.keys()).collect();
+    keys.into_iter()
+        .map(|k| (state.get(k).cloned(), live_items.get(k).cloned()))
+        .filter(|(s, l)| s != l)
+        .collect()
 }
 
 pub(super) fn live_value(value: &Value, c: &Compared) -> Option<String> {
@@ -102,12 +144,22 @@ pub(super) fn changes(
     settings: &DriftSettings,
 ) -> Vec<Change> {
     let mut out = Vec::new();
+    // Nested resources held apart are compared as resources of their own.
+    let inline = holders.form(entry) == MemberForm::Inline;
     for c in live.mapping.compared {
         let Some(holder) = holders.of(entry, c, live) else {
             continue; // the setting is not managed by this state
         };
         let mut path = c.state.split('.');
         let top = path.next().unwrap_or_default();
+        if !inline
+            && live
+                .mapping
+                .members
+                .is_some_and(|m| m.inline.contains(&top))
+        {
+            continue;
+        }
         if let Some((name, values)) = c.only_when {
             let value = holder.attributes.get(name).and_then(|a| a.value.as_str());
             if !value.is_some_and(|v| values.contains(&v)) {
@@ -121,6 +173,19 @@ pub(super) fn changes(
         let Some(held) = attribute.value.pointer(&pointer) else {
             continue;
         };
+        if let Norm::Items(of) = c.norm {
+            let id = entry.id.unwrap_or_default();
+            for (state, live_v) in item_changes(of, held, id, live, c) {
+                out.push(Change::new(
+                    c.state.to_string(),
+                    &holder.address,
+                    attribute.sensitive,
+                    state,
+                    live_v,
+                ));
+            }
+            continue;
+        }
         let state = state_value(held, c);
         let live_v = live_value(&live.value, c);
         if state != live_v {

@@ -26,6 +26,9 @@ pub(super) struct Live {
     pub made_by_aws: Option<&'static str>,
     /// The resource as the snapshot holds it.
     pub value: Value,
+    /// The ARN of the resource it is nested in, when that resource's type
+    /// may hold it inline (a security group's rule: see `Members`).
+    pub member_of: Option<String>,
 }
 
 /// Every live resource of a modelled type in an account.
@@ -38,6 +41,13 @@ pub(super) fn live_resources(account: &AccountSnapshot) -> Vec<Live> {
         let mut walk = mapping.items.split('/');
         let collection = walk.next().unwrap_or_default();
         let nested = walk.next();
+        // A nested type the type of its items holds inline or apart.
+        let member = nested.is_some()
+            && types().any(|(s, t)| {
+                s.name == service.name
+                    && t.items == collection
+                    && t.members.is_some_and(|m| m.kinds.contains(&mapping.kind))
+            });
         for item in items(&section[collection]) {
             let mut add = |value: &Value, parent: Option<&Value>| {
                 let region = if service.global {
@@ -63,6 +73,7 @@ pub(super) fn live_resources(account: &AccountSnapshot) -> Vec<Live> {
                     own_tags: mapping.tags == TagSource::Own,
                     made_by_aws: (mapping.made_by_aws)(value, section),
                     value: value.clone(),
+                    member_of: parent.filter(|_| member).map(|p| text(&p["arn"])),
                 });
             };
             match nested {
