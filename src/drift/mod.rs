@@ -137,6 +137,35 @@ impl ComparedAttribute {
     pub fn state_value(&self, value: &Value) -> Option<String> {
         compare::state_value(value, self.compared)
     }
+
+    /// The items of a set compared item by item (`Norm::Items`: a security
+    /// group's inline rules), by key, as drift shows them, read from a state
+    /// value of the attribute and the `id` of the resource that holds it;
+    /// `None` for any other attribute.
+    pub fn items(&self, value: &Value, id: &str) -> Option<BTreeMap<String, String>> {
+        match self.compared.norm {
+            crate::snapshot::Norm::Items(of) => Some((of.state)(value, id).into_iter().collect()),
+            _ => None,
+        }
+    }
+
+    /// Whether the attribute holds nested resources inline (`Members`): not
+    /// compared where a state holds them apart (see [`member_link`]).
+    pub fn holds_members_inline(&self) -> bool {
+        let top = self.state.split('.').next().unwrap_or_default();
+        mapping_of(self.kind)
+            .and_then(|(_, t)| t.members)
+            .is_some_and(|m| m.inline.contains(&top))
+    }
+}
+
+/// The attribute by which a resource of type `kind` names the resource
+/// whose nested resources it holds apart (`security_group_id` of an
+/// `aws_vpc_security_group_ingress_rule`), if it holds some.
+pub fn member_link(kind: &str) -> Option<&'static str> {
+    mapping::member_kinds()
+        .find(|(k, _, _)| *k == kind)
+        .map(|(_, link, _)| link)
 }
 
 /// The id `terraform import` takes for a live resource; empty when the
