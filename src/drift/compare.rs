@@ -80,22 +80,17 @@ fn read(value: Option<&Value>, norm: Norm) -> Option<String> {
         Norm::Json => document(value),
         Norm::Unset(unset) => scalar(value).filter(|v| v != unset),
         Norm::Protocol => scalar(value).map(|v| ip_protocol(&v)),
-        // The whole set in one text (what a caller outside the comparison
-        // sees), its items sorted; `changes` compares them item by item.
-        Norm::Items(_) => {
-            let mut texts: Vec<String> = items(value, norm, "").into_values().collect();
-            texts.sort();
-            (!texts.is_empty()).then(|| texts.join("; "))
-        }
+        // Only a live set reaches here: `state_value` reads a state's.
+        Norm::Items(of) => joined(value.map(|v| (of.live)(v, "")).unwrap_or_default()),
     }
 }
 
-/// The items of a [`Norm::Items`] value (state side), by key.
-fn items(value: Option<&Value>, norm: Norm, id: &str) -> BTreeMap<String, String> {
-    match (value, norm) {
-        (Some(value), Norm::Items(of)) => (of.state)(value, id).into_iter().collect(),
-        _ => BTreeMap::new(),
-    }
+/// A set compared item by item as one text, its items sorted: what a caller
+/// outside the comparison sees (`changes` compares item by item).
+fn joined(items: Vec<(String, String)>) -> Option<String> {
+    let mut texts: Vec<String> = items.into_iter().map(|(_, text)| text).collect();
+    texts.sort();
+    (!texts.is_empty()).then(|| texts.join("; "))
 }
 
 /// The items of a set on both sides that differ, one change each: the
@@ -131,6 +126,7 @@ pub(super) fn state_value(value: &Value, c: &Compared) -> Option<String> {
     match c.norm {
         // The state holds what the live value reads as.
         Norm::First | Norm::Is(_) => scalar(Some(value)),
+        Norm::Items(of) => joined((of.state)(value, "")),
         norm => read(Some(value), norm),
     }
 }

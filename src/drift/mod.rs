@@ -902,6 +902,44 @@ mod tests {
             Some("0")
         );
         assert_eq!(live_value(&v, row("aws_lb_listener", "ssl_policy")), None);
+        let rule = serde_json::json!({"protocol": "6", "from_port": -1, "to_port": 22,
+            "ingress": [{"protocol": "-1", "from_port": -1, "to_port": -1, "cidr_ipv6": "::/0"},
+                {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "0.0.0.0/0"}]});
+        let ingress = "aws_vpc_security_group_ingress_rule";
+        assert_eq!(
+            live_value(&rule, row(ingress, "ip_protocol")).as_deref(),
+            Some("tcp")
+        );
+        assert_eq!(live_value(&rule, row(ingress, "from_port")), None);
+        assert_eq!(
+            live_value(&rule, row(ingress, "to_port")).as_deref(),
+            Some("22")
+        );
+        assert_eq!(
+            live_value(&rule, row("aws_security_group", "ingress")).as_deref(),
+            Some("all from ::/0; tcp 22 from 0.0.0.0/0")
+        );
+        let blocks = serde_json::json!([{"protocol": "tcp", "from_port": 22, "to_port": 22,
+            "cidr_blocks": ["0.0.0.0/0", "10.0.0.0/8"], "self": false}]);
+        let attribute = compared()
+            .into_iter()
+            .find(|c| c.kind == "aws_security_group" && c.state == "ingress")
+            .unwrap();
+        assert!(attribute.holds_members_inline());
+        assert_eq!(
+            attribute.state_value(&blocks).as_deref(),
+            Some("tcp 22 from 0.0.0.0/0; tcp 22 from 10.0.0.0/8")
+        );
+        assert_eq!(attribute.items(&blocks, "sg-1").map(|i| i.len()), Some(2));
+        assert_eq!(
+            member_link("aws_vpc_security_group_egress_rule"),
+            Some("security_group_id")
+        );
+        assert_eq!(
+            member_link("aws_security_group_rule"),
+            Some("security_group_id")
+        );
+        assert_eq!(member_link("aws_security_group"), None);
         assert_eq!(
             document(Some(&Value::from("not json {"))).as_deref(),
             Some("not json {")

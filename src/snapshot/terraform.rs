@@ -197,7 +197,7 @@ impl Holder {
 }
 
 /// How a live value is put in the state's terms before comparing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Norm {
     /// Scalars as text; `true`/`false` in any case are booleans.
     Plain,
@@ -247,14 +247,6 @@ pub fn ip_protocol(value: &str) -> String {
         other => other.into(),
     }
 }
-
-impl PartialEq for ItemsOf {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
-
-impl Eq for ItemsOf {}
 
 impl Compared {
     /// An attribute of the resource's own block.
