@@ -169,22 +169,12 @@ pub(super) fn changes(
         let Some(held) = attribute.value.pointer(&pointer) else {
             continue;
         };
-        if let Norm::Items(of) = c.norm {
-            let id = entry.id.unwrap_or_default();
-            for (state, live_v) in item_changes(of, held, id, live, c) {
-                out.push(Change::new(
-                    c.state.to_string(),
-                    &holder.address,
-                    attribute.sensitive,
-                    state,
-                    live_v,
-                ));
-            }
-            continue;
-        }
-        let state = state_value(held, c);
-        let live_v = live_value(&live.value, c);
-        if state != live_v {
+        // (state, live) of each value that differs: a set's items one by one.
+        let differ = match c.norm {
+            Norm::Items(of) => item_changes(of, held, entry.id.unwrap_or_default(), live, c),
+            _ => vec![(state_value(held, c), live_value(&live.value, c))],
+        };
+        for (state, live_v) in differ.into_iter().filter(|(s, l)| s != l) {
             out.push(Change::new(
                 c.state.to_string(),
                 &holder.address,
