@@ -30,7 +30,7 @@
 #   service-linked and IAM Identity Center roles, OrganizationAccountAccessRole,
 #   secrets owned by another service, and resources tagged by the AWS Load Balancer
 #   Controller, Karpenter, EKS or CloudFormation); `[[drift.ignore]]` in
-#   archaudit.toml leaves out more. While any given state cannot be read, this rule
+#   archaudit.toml leaves out more (an ignored security group's rules with it). While any given state cannot be read, this rule
 #   is not evaluated: the resource may be in that state.
 # custom:
 #   id: TFD001

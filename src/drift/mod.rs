@@ -350,10 +350,12 @@ pub fn compute(
             continue;
         }
         // How the states hold the nested resources of each managed resource
-        // that may hold them inline (a security group's rules).
+        // that may hold them inline (a security group's rules); an ignored
+        // resource's are ignored with it.
         let forms: HashMap<&str, MemberForm> = live
             .iter()
             .filter(|l| l.mapping.members.is_some())
+            .filter(|l| !user_ignored(settings, l.kind, &l.arn, Some(&l.tags)))
             .filter_map(|l| {
                 let found = index.of(l, id);
                 let entry = found
@@ -1245,6 +1247,26 @@ mod tests {
             .iter()
             .map(|u| u.name.as_str())
             .collect();
+        // A group left out by `[[drift.ignore]]` takes its rules with it.
+        let ignored = DriftSettings {
+            ignore: vec![DriftIgnore {
+                resource: None,
+                tag: Some(("Name".into(), Some("shared-ingress-alb".into()))),
+                kind: Some("aws_security_group".into()),
+                reason: "the edge team's".into(),
+                line: 1,
+            }],
+            ..DriftSettings::default()
+        };
+        let quiet = compute(&snapshot, &[groups_state()], vec![], &ignored);
+        assert!(
+            quiet.accounts[ACCOUNT]
+                .unmanaged
+                .iter()
+                .all(|u| !u.name.starts_with("shared-ingress-alb")),
+            "{:?}",
+            quiet.accounts[ACCOUNT].unmanaged
+        );
         assert_eq!(
             names,
             vec![
