@@ -917,3 +917,58 @@ fn symlinked_rule_directories_are_not_followed() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.matches("ORG001").count(), 1, "{stdout}");
 }
+
+#[test]
+fn drift_shows_hostile_tags_and_rule_descriptions_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let payload = "x\u{1b}[2J @octocat | cell <img src=x onerror=alert(1)> `code`";
+    let snapshot = drifted_with(&dir, "drifted.json", |s| {
+        let group = find_mut(s, "name", "keycloak-postgres-rds");
+        group["tags"]["CostCenter"] = json!(payload);
+        let rule = find_mut(s, "id", "sgr-071f38a9726b2dec8");
+        rule["description"] = json!(payload);
+    });
+    let run = |format: &str| {
+        let (code, stdout, stderr) = archaudit(&[
+            "check",
+            &snapshot,
+            "--tfstate",
+            "fixtures/terraform/states/shared.tfstate",
+            "--format",
+            format,
+            "--fail-on",
+            "none",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let report: Value = serde_json::from_str(&run("json")).unwrap();
+    let message = |resource: &str| -> String {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "TFD003" && f["resource"] == resource)
+            .unwrap_or_else(|| panic!("no TFD003 for {resource}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // JSON carries the values exactly, as data.
+    assert_eq!(
+        message("arn:aws:ec2:eu-central-1:318465720941:security-group/sg-0a02ae2701029ab6b"),
+        format!("module.data.aws_security_group.keycloak_rds (keycloak-postgres-rds): tags.CostCenter platform (state) -> {payload} (live)")
+    );
+    assert_eq!(
+        message("arn:aws:ec2:eu-central-1:318465720941:security-group/sg-05a156f82e12726bc"),
+        format!("module.eks.aws_security_group.node (shared-node): ingress (not set) (state) -> tcp 22 from 0.0.0.0/0 \"{payload}\" (live)")
+    );
+    let table = run("table");
+    assert!(!has_hostile_chars(&table));
+    assert!(table.contains("\\x1b[2J"), "the escape is shown, not run");
+    let markdown = run("markdown");
+    assert!(!has_hostile_chars(&markdown));
+    assert!(!markdown.contains("@o") && !markdown.replace("\\<", "").contains("<img"));
+    assert!(markdown.contains("tags.CostCenter platform (state) -\\> x\\\\x1b\\[2J @&#8203;octocat \\| cell \\<img src=x onerror=alert(1)\\> \\`code\\` (live)"));
+    assert_tables_keep_their_columns(&markdown);
+}

@@ -128,6 +128,10 @@ fn drift_of_the_fixture_states_is_exact() {
         (PRODUCTION_ID, "arn:aws:s3:::terraform-states-571293840655".to_string()),
         (DEVELOPMENT_ID, "arn:aws:eks:eu-central-1:729384615022:cluster/krci-dev".to_string()),
         (DEVELOPMENT_ID, format!("{lb}:729384615022:listener/app/krci-dev-ingress-alb/e06a010e7bbf5481/38ada9d45d26f718")),
+        // A world-open SSH rule added by hand to the node group (its rules are
+        // inline), and a tag changed by hand on the Keycloak database's group.
+        (SHARED_ID, "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-05a156f82e12726bc".to_string()),
+        (SHARED_ID, "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-0a02ae2701029ab6b".to_string()),
         // GuardDuty, Config and KMS settings changed outside Terraform.
         (SHARED_ID, "arn:aws:config:eu-central-1:318465720941:configuration-recorder/default".to_string()),
         (SHARED_ID, "arn:aws:guardduty:eu-central-1:318465720941:detector/b6c2a8f41e9d3c7a5f0e8d2b4a6c9e13".to_string()),
@@ -150,6 +154,14 @@ fn drift_of_the_fixture_states_is_exact() {
         "aws_ssm_parameter.platform[\"/infra/core/addons/external-dns\"] (/infra/core/addons/external-dns): type (sensitive) changed"
     );
 
+    assert_eq!(
+        message(&report, "TFD003", "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-05a156f82e12726bc"),
+        "module.eks.aws_security_group.node (shared-node): ingress (not set) (state) -> tcp 22 from 0.0.0.0/0 \"ssh\" (live)"
+    );
+    assert_eq!(
+        message(&report, "TFD003", "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-0a02ae2701029ab6b"),
+        "module.data.aws_security_group.keycloak_rds (keycloak-postgres-rds): tags.CostCenter platform (state) -> identity (live)"
+    );
     assert_eq!(
         message(&report, "TFD003", "arn:aws:kms:eu-central-1:318465720941:key/fc0a464d-02f6-4f1a-a524-31cc7de86f0c"),
         "module.kms.aws_kms_key.rds_shared (fc0a464d-02f6-4f1a-a524-31cc7de86f0c): enable_key_rotation true (state) -> false (live)"
@@ -184,15 +196,22 @@ fn drift_of_the_fixture_states_is_exact() {
             count(DEVELOPMENT_ID)
         ),
         // shared-docs and production-static-assets were made outside Terraform too,
-        // and development's hand-made trail and its bucket.
-        (33, 24, 37)
+        // development's hand-made trail and its bucket, and security groups:
+        // shared-troubleshooting, krci-dev-sandbox-rds and krci-dev-redis-debug,
+        // and a rule added by hand to production-node (its rules are resources).
+        (34, 25, 39)
     );
-    assert_eq!(unmanaged.len(), 94, "no other account");
+    assert_eq!(unmanaged.len(), 98, "no other account");
     for arn in [
         "arn:aws:s3:::production-alb-access-logs-571293840655",
         "arn:aws:rds:eu-central-1:729384615022:db:krci-dev-sandbox",
         "arn:aws:es:eu-central-1:318465720941:domain/krci-logs", // read by a data source only
         "arn:aws:cloudtrail:eu-central-1:729384615022:trail/krci-dev-audit", // a team trail made by hand
+        "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-08c89696adb520650", // shared-troubleshooting
+        "arn:aws:ec2:eu-central-1:729384615022:security-group/sg-0ed7b1f5f46610b4f", // krci-dev-sandbox-rds
+        "arn:aws:ec2:eu-central-1:729384615022:security-group/sg-06b210ab99287cc89", // krci-dev-redis-debug
+        // metrics-server debugging: kubelet from 0.0.0.0/0 on a group whose rules are resources
+        "arn:aws:ec2:eu-central-1:571293840655:security-group-rule/sgr-0b91d4190640b369e",
     ] {
         assert!(unmanaged.iter().any(|(_, r)| *r == arn), "{arn}");
     }
@@ -202,6 +221,14 @@ fn drift_of_the_fixture_states_is_exact() {
         "arn:aws:secretsmanager:eu-central-1:318465720941:secret:rds!db-19146a0f-d349-4fa3-a619-a4313f1d97c1-JolHdR",
         "arn:aws:ecr:eu-central-1:571293840655:repository/krci/payments-api", // managed
         "arn:aws:s3:::terraform-states-318465720941",                          // managed, by id
+        // made by AWS, by EKS
+        "arn:aws:ec2:eu-central-1:729384615022:security-group/sg-0e0789623426dfb5f",
+        "arn:aws:ec2:eu-central-1:571293840655:security-group/sg-038475a6f6fc721e1",
+        // the group made by hand is reported, not each of its rules
+        "arn:aws:ec2:eu-central-1:318465720941:security-group-rule/sgr-011d98a66161ed375",
+        // inline rules, and the rules of a group held by aws_security_group_rule
+        "arn:aws:ec2:eu-central-1:318465720941:security-group-rule/sgr-071f38a9726b2dec8",
+        "arn:aws:ec2:eu-central-1:318465720941:security-group-rule/sgr-057a2845fa86541bf",
     ] {
         assert!(!unmanaged.iter().any(|(_, r)| *r == arn), "{arn}");
     }
@@ -256,10 +283,20 @@ fn ignore_list_builtin_defaults_and_user_entries() {
     let all = unmanaged("[drift]\nbuiltin_ignores = false\n");
     let builtin: BTreeSet<&str> = all.difference(&default).map(String::as_str).collect();
     assert!(default.is_subset(&all));
-    assert_eq!(builtin.len(), 8, "{builtin:#?}");
+    assert_eq!(builtin.len(), 8 + 6, "{builtin:#?}");
+    let groups = [
+        "sg-05e80d1a6abf35740",
+        "sg-024aa0e3c2dd361d1",
+        "sg-06b40f049f870aada",
+        "sg-038475a6f6fc721e1",
+        "sg-0e0789623426dfb5f",
+        "sg-08133989d73627418",
+    ];
     assert!(builtin.iter().all(|arn| arn.contains(":role/aws-reserved/")
         || arn.ends_with(":role/OrganizationAccountAccessRole")
         || arn.contains(":secret:rds!db-")
+        // each VPC's default group and the cluster group EKS made
+        || groups.iter().any(|g| arn.ends_with(&format!(":security-group/{g}")))
         // the management account's organization trail, seen from its members
         || arn.ends_with(":trail/krci-organization-trail")));
 

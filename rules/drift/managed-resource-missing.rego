@@ -5,7 +5,9 @@
 #   models) that are not live: someone deleted them outside Terraform. The next
 #   `terraform apply` recreates them, possibly empty (a bucket, a table) or with a
 #   new identity (a load balancer's DNS name, an OIDC provider's thumbprint), and
-#   whatever depended on them is broken until then.
+#   whatever depended on them is broken until then. A security group rule held as a
+#   resource of its own (`aws_vpc_security_group_ingress_rule`) and revoked by hand
+#   is missing too.
 #
 #   Evaluated only where the snapshot read the resource's service in its account
 #   and region: a part of the organization that was not read is reported as a

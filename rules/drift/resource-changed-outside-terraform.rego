@@ -6,7 +6,8 @@
 #   script), for example an ALB's deletion protection, a listener's TLS policy or
 #   certificate, a bucket's versioning, encryption, public access block or policy,
 #   DynamoDB point-in-time recovery, ECR scan on push or tag mutability, EKS endpoint
-#   access, RDS storage encryption, a log group's retention, or a tag. The next
+#   access, RDS storage encryption, a log group's retention, a security group's
+#   rules, or a tag. The next
 #   `terraform apply` silently reverts the change, or the hand-made change is what
 #   keeps production working and nobody knows.
 #
@@ -18,6 +19,15 @@
 #   its encryption, public access block and policy likewise; the finding is located
 #   on the block that holds the (first) changed setting. Attributes the state marks
 #   sensitive are compared but their values are never shown ("(sensitive) changed").
+#
+#   A security group whose rules are inline `ingress`/`egress` blocks is compared rule
+#   by rule, one change per rule that differs (`ingress (not set) (state) -> tcp 22
+#   from 0.0.0.0/0 "ssh" (live)`: a world-open rule added by hand); protocol numbers
+#   and names, `-1` and `all`, and a block naming several sources (one AWS rule each)
+#   read alike. A group whose rules are `aws_vpc_security_group_ingress_rule` /
+#   `_egress_rule` resources is not compared on its blocks (the provider fills them
+#   from AWS on refresh); each rule resource is compared on its own attributes and
+#   tags, and a rule added by hand to it is TFD001.
 # custom:
 #   id: TFD003
 #   name: resource-changed-outside-terraform

@@ -7,7 +7,7 @@ use super::mapping::TAG_ATTRIBUTES;
 use super::state::{Entry, Holders};
 use super::{Change, BUILTIN_IGNORED_TAGS};
 use crate::config::DriftSettings;
-use crate::snapshot::{Compared, Norm};
+use crate::snapshot::{ip_protocol, Compared, ItemsOf, MemberForm, Norm};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,7 +78,44 @@ fn read(value: Option<&Value>, norm: Norm) -> Option<String> {
         Norm::First => scalar(value.and_then(|v| v.get(0))),
         Norm::Is(want) => Some((value.and_then(Value::as_str) == Some(want)).to_string()),
         Norm::Json => document(value),
+        Norm::Unset(unset) => scalar(value).filter(|v| v != unset),
+        Norm::Protocol => scalar(value).map(|v| ip_protocol(&v)),
+        // Only a live set reaches here: `state_value` reads a state's.
+        Norm::Items(of) => joined(value.map(|v| (of.live)(v, "")).unwrap_or_default()),
     }
+}
+
+/// A set compared item by item as one text, its items sorted: what a caller
+/// outside the comparison sees (`changes` compares item by item).
+fn joined(items: Vec<(String, String)>) -> Option<String> {
+    let mut texts: Vec<String> = items.into_iter().map(|(_, text)| text).collect();
+    texts.sort();
+    (!texts.is_empty()).then(|| texts.join("; "))
+}
+
+/// The items of a set on both sides that differ, one change each: the
+/// state's text, the live one (`None`: that side lacks the item).
+fn item_changes(
+    of: &ItemsOf,
+    state: &Value,
+    state_id: &str,
+    live: &Live,
+    c: &Compared,
+) -> Vec<(Option<String>, Option<String>)> {
+    let state: BTreeMap<String, String> = (of.state)(state, state_id).into_iter().collect();
+    let id = live.value["id"].as_str().unwrap_or_default();
+    let live_items: BTreeMap<String, String> = live
+        .value
+        .pointer(c.live)
+        .map(|v| (of.live)(v, id))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let keys: BTreeSet<&String> = state.keys().chain(live_items.keys()).collect();
+    keys.into_iter()
+        .map(|k| (state.get(k).cloned(), live_items.get(k).cloned()))
+        .filter(|(s, l)| s != l)
+        .collect()
 }
 
 pub(super) fn live_value(value: &Value, c: &Compared) -> Option<String> {
@@ -89,6 +126,7 @@ pub(super) fn state_value(value: &Value, c: &Compared) -> Option<String> {
     match c.norm {
         // The state holds what the live value reads as.
         Norm::First | Norm::Is(_) => scalar(Some(value)),
+        Norm::Items(of) => joined((of.state)(value, "")),
         norm => read(Some(value), norm),
     }
 }
@@ -102,12 +140,22 @@ pub(super) fn changes(
     settings: &DriftSettings,
 ) -> Vec<Change> {
     let mut out = Vec::new();
+    // Nested resources held apart are compared as resources of their own.
+    let inline = holders.form(entry) == MemberForm::Inline;
     for c in live.mapping.compared {
         let Some(holder) = holders.of(entry, c, live) else {
             continue; // the setting is not managed by this state
         };
         let mut path = c.state.split('.');
         let top = path.next().unwrap_or_default();
+        if !inline
+            && live
+                .mapping
+                .members
+                .is_some_and(|m| m.inline.contains(&top))
+        {
+            continue;
+        }
         if let Some((name, values)) = c.only_when {
             let value = holder.attributes.get(name).and_then(|a| a.value.as_str());
             if !value.is_some_and(|v| values.contains(&v)) {
@@ -121,9 +169,12 @@ pub(super) fn changes(
         let Some(held) = attribute.value.pointer(&pointer) else {
             continue;
         };
-        let state = state_value(held, c);
-        let live_v = live_value(&live.value, c);
-        if state != live_v {
+        // (state, live) of each value that differs: a set's items one by one.
+        let differ = match c.norm {
+            Norm::Items(of) => item_changes(of, held, entry.id.unwrap_or_default(), live, c),
+            _ => vec![(state_value(held, c), live_value(&live.value, c))],
+        };
+        for (state, live_v) in differ.into_iter().filter(|(s, l)| s != l) {
             out.push(Change::new(
                 c.state.to_string(),
                 &holder.address,

@@ -26,6 +26,9 @@ pub(super) struct Live {
     pub made_by_aws: Option<&'static str>,
     /// The resource as the snapshot holds it.
     pub value: Value,
+    /// The ARN of the resource it is nested in, when that resource's type
+    /// may hold it inline (a security group's rule: see `Members`).
+    pub member_of: Option<String>,
 }
 
 /// Every live resource of a modelled type in an account.
@@ -38,6 +41,13 @@ pub(super) fn live_resources(account: &AccountSnapshot) -> Vec<Live> {
         let mut walk = mapping.items.split('/');
         let collection = walk.next().unwrap_or_default();
         let nested = walk.next();
+        // A nested type the type of its items holds inline or apart.
+        let member = nested.is_some()
+            && types().any(|(s, t)| {
+                s.name == service.name
+                    && t.items == collection
+                    && t.members.is_some_and(|m| m.kinds.contains(&mapping.kind))
+            });
         for item in items(&section[collection]) {
             let mut add = |value: &Value, parent: Option<&Value>| {
                 let region = if service.global {
@@ -63,6 +73,7 @@ pub(super) fn live_resources(account: &AccountSnapshot) -> Vec<Live> {
                     own_tags: mapping.tags == TagSource::Own,
                     made_by_aws: (mapping.made_by_aws)(value, section),
                     value: value.clone(),
+                    member_of: parent.filter(|_| member).map(|p| text(&p["arn"])),
                 });
             };
             match nested {
@@ -131,5 +142,38 @@ mod tests {
         );
         assert_eq!(render("{name}", &lb, None), "shared-ingress-alb");
         assert_eq!(render("{missing}/x", &lb, None), "/x");
+    }
+
+    /// Tags are compared for exactly the types whose snapshot items hold
+    /// their own (a type that claimed them without holding them would report
+    /// every state tag as removed by hand).
+    #[test]
+    fn own_tags_are_claimed_by_exactly_the_types_that_hold_them() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/snapshots/reference-drifted.json"
+        );
+        let snapshot: crate::snapshot::Snapshot =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut seen = std::collections::BTreeMap::new();
+        for account in &snapshot.accounts {
+            for l in live_resources(account) {
+                let holds = l.value.get("tags").is_some_and(Value::is_object);
+                let own = l.mapping.tags == TagSource::Own;
+                assert_eq!(own, holds, "{}: own tags {own}, holds tags {holds}", l.kind);
+                assert_eq!(l.own_tags, own);
+                *seen.entry(l.kind).or_insert(0) += usize::from(!l.tags.is_empty());
+            }
+        }
+        // Every type the example holds, and tags seen on most of them.
+        assert!(seen.len() >= 25, "{seen:?}");
+        for kind in [
+            "aws_security_group",
+            "aws_kms_key",
+            "aws_cloudtrail",
+            "aws_vpc",
+        ] {
+            assert!(seen[kind] > 0, "{kind}: no tags in the example");
+        }
     }
 }

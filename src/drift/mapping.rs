@@ -1,7 +1,7 @@
 //! The Terraform types drift compares, read from the service registry: each
 //! section declares its own (`TERRAFORM` in `src/snapshot/<service>.rs`).
 
-use crate::snapshot::{Compared, Holder, Service, TerraformType, SERVICES};
+use crate::snapshot::{Compared, Holder, MemberForm, Service, TerraformType, SERVICES};
 
 /// The state attributes that hold a resource's tags: `tags_all` (the
 /// provider's default tags included, as the live resource carries them),
@@ -26,6 +26,22 @@ pub(super) fn all_compared() -> impl Iterator<Item = &'static Compared> {
     types().flat_map(|(_, t)| t.compared.iter())
 }
 
+/// Every type that holds another type's nested resources apart (see
+/// `Members`): (its type, the attribute that links it, the form it makes).
+pub(super) fn member_kinds() -> impl Iterator<Item = (&'static str, &'static str, MemberForm)> {
+    types().filter_map(|(_, t)| t.members).flat_map(|m| {
+        let separate = m
+            .kinds
+            .iter()
+            .map(move |k| (*k, m.link, MemberForm::Separate));
+        let other = m
+            .uncompared
+            .iter()
+            .map(move |k| (*k, m.link, MemberForm::Uncompared));
+        separate.chain(other)
+    })
+}
+
 /// The state attribute a compared attribute depends on (`only_when`).
 fn condition(c: &Compared) -> Option<&'static str> {
     c.only_when.map(|(attribute, _)| attribute)
@@ -34,9 +50,13 @@ fn condition(c: &Compared) -> Option<&'static str> {
 /// Whether a state attribute must be kept for comparing (see
 /// [`crate::terraform::state::parse_state_keeping`]): a compared attribute
 /// of a modelled type or of a sibling that holds one, the sibling's link,
-/// and the tags of a modelled type.
+/// the tags of a modelled type, and the link of a resource that holds
+/// another's nested resources apart.
 pub fn keep_attribute(kind: &str, name: &str) -> bool {
     let top = |path: &str| path.split('.').next() == Some(name);
+    if member_kinds().any(|(k, link, _)| k == kind && link == name) {
+        return true;
+    }
     match mapping_of(kind) {
         Some((_, t)) => {
             TAG_ATTRIBUTES.contains(&name)

@@ -34,8 +34,8 @@ pub use mapping::keep_attribute;
 use crate::config::{DriftIgnore, DriftSettings};
 use crate::engine::{StateError, TerraformInput};
 use crate::snapshot::{
-    AccountSnapshot, Compared, CoverageStatus, Holder, ImportId, Snapshot, TagSource, Tags,
-    GLOBAL_REGION,
+    AccountSnapshot, Compared, CoverageStatus, Holder, ImportId, MemberForm, Snapshot, TagSource,
+    Tags, GLOBAL_REGION,
 };
 use crate::terraform::state::State;
 use compare::changes;
@@ -137,6 +137,35 @@ impl ComparedAttribute {
     pub fn state_value(&self, value: &Value) -> Option<String> {
         compare::state_value(value, self.compared)
     }
+
+    /// The items of a set compared item by item (`Norm::Items`: a security
+    /// group's inline rules), by key, as drift shows them, read from a state
+    /// value of the attribute and the `id` of the resource that holds it;
+    /// `None` for any other attribute.
+    pub fn items(&self, value: &Value, id: &str) -> Option<BTreeMap<String, String>> {
+        match self.compared.norm {
+            crate::snapshot::Norm::Items(of) => Some((of.state)(value, id).into_iter().collect()),
+            _ => None,
+        }
+    }
+
+    /// Whether the attribute holds nested resources inline (`Members`): not
+    /// compared where a state holds them apart (see [`member_link`]).
+    pub fn holds_members_inline(&self) -> bool {
+        let top = self.state.split('.').next().unwrap_or_default();
+        mapping_of(self.kind)
+            .and_then(|(_, t)| t.members)
+            .is_some_and(|m| m.inline.contains(&top))
+    }
+}
+
+/// The attribute by which a resource of type `kind` names the resource
+/// whose nested resources it holds apart (`security_group_id` of an
+/// `aws_vpc_security_group_ingress_rule`), if it holds some.
+pub fn member_link(kind: &str) -> Option<&'static str> {
+    mapping::member_kinds()
+        .find(|(k, _, _)| *k == kind)
+        .map(|(_, link, _)| link)
 }
 
 /// The id `terraform import` takes for a live resource; empty when the
@@ -320,6 +349,22 @@ pub fn compute(
         if !in_scope.contains(id) {
             continue;
         }
+        // How the states hold the nested resources of each managed resource
+        // that may hold them inline (a security group's rules); an ignored
+        // resource's are ignored with it.
+        let forms: HashMap<&str, MemberForm> = live
+            .iter()
+            .filter(|l| l.mapping.members.is_some())
+            .filter(|l| !user_ignored(settings, l.kind, &l.arn, Some(&l.tags)))
+            .filter_map(|l| {
+                let found = index.of(l, id);
+                let entry = found
+                    .iter()
+                    .map(|&i| &entries[i])
+                    .find(|e| e.kind == l.kind)?;
+                Some((l.arn.as_str(), holders.form(entry)))
+            })
+            .collect();
         let out = drift.accounts.entry(id.to_string()).or_default();
         for l in live {
             let found = index.of(l, id);
@@ -327,6 +372,17 @@ pub fn compute(
                 matched[i] = true;
             }
             let found: Vec<&Entry> = found.iter().map(|&i| &entries[i]).collect();
+            // A nested resource no state holds is unmanaged only where its
+            // resource is managed and holds such resources apart: an inline
+            // rule is compared with its group, and the rules of a group made
+            // by hand are that group's.
+            let held_apart = l
+                .member_of
+                .as_deref()
+                .is_none_or(|parent| forms.get(parent) == Some(&MemberForm::Separate));
+            if found.is_empty() && !held_apart {
+                continue;
+            }
             compare(l, &found, &holders, settings, out);
         }
     }
@@ -499,6 +555,7 @@ mod tests {
             own_tags: mapping.tags == crate::snapshot::TagSource::Own,
             made_by_aws: None,
             value,
+            member_of: None,
         }
     }
 
@@ -847,9 +904,401 @@ mod tests {
             Some("0")
         );
         assert_eq!(live_value(&v, row("aws_lb_listener", "ssl_policy")), None);
+        let rule = serde_json::json!({"protocol": "6", "from_port": -1, "to_port": 22,
+            "ingress": [{"protocol": "-1", "from_port": -1, "to_port": -1, "cidr_ipv6": "::/0"},
+                {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "0.0.0.0/0"}]});
+        let ingress = "aws_vpc_security_group_ingress_rule";
+        assert_eq!(
+            live_value(&rule, row(ingress, "ip_protocol")).as_deref(),
+            Some("tcp")
+        );
+        assert_eq!(live_value(&rule, row(ingress, "from_port")), None);
+        assert_eq!(
+            live_value(&rule, row(ingress, "to_port")).as_deref(),
+            Some("22")
+        );
+        assert_eq!(
+            live_value(&rule, row("aws_security_group", "ingress")).as_deref(),
+            Some("all from ::/0; tcp 22 from 0.0.0.0/0")
+        );
+        let blocks = serde_json::json!([{"protocol": "tcp", "from_port": 22, "to_port": 22,
+            "cidr_blocks": ["0.0.0.0/0", "10.0.0.0/8"], "self": false}]);
+        let attribute = compared()
+            .into_iter()
+            .find(|c| c.kind == "aws_security_group" && c.state == "ingress")
+            .unwrap();
+        assert!(attribute.holds_members_inline());
+        assert_eq!(
+            attribute.state_value(&blocks).as_deref(),
+            Some("tcp 22 from 0.0.0.0/0; tcp 22 from 10.0.0.0/8")
+        );
+        assert_eq!(attribute.items(&blocks, "sg-1").map(|i| i.len()), Some(2));
+        assert_eq!(
+            member_link("aws_vpc_security_group_egress_rule"),
+            Some("security_group_id")
+        );
+        assert_eq!(
+            member_link("aws_security_group_rule"),
+            Some("security_group_id")
+        );
+        assert_eq!(member_link("aws_security_group"), None);
         assert_eq!(
             document(Some(&Value::from("not json {"))).as_deref(),
             Some("not json {")
+        );
+    }
+
+    const ACCOUNT: &str = "318465720941";
+
+    fn sg_arn(id: &str) -> String {
+        format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:security-group/{id}")
+    }
+
+    fn rule_arn(id: &str) -> String {
+        format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:security-group-rule/{id}")
+    }
+
+    /// A live rule as the collector writes it.
+    fn rule(id: &str, protocol: &str, ports: Option<i64>, peer: (&str, &str)) -> Value {
+        let mut rule = serde_json::json!({"arn": rule_arn(id), "id": id, "protocol": protocol,
+            "from_port": ports.unwrap_or(-1), "to_port": ports.unwrap_or(-1)});
+        rule[peer.0] = Value::from(peer.1);
+        rule
+    }
+
+    fn group(id: &str, name: &str, ingress: Vec<Value>, egress: Vec<Value>, tags: Value) -> Value {
+        serde_json::json!({"arn": sg_arn(id), "id": id, "name": name, "region": "eu-central-1",
+            "description": "Managed by Terraform", "vpc_id": "vpc-0e1edd681811ae31c",
+            "ingress": ingress, "egress": egress, "tags": tags})
+    }
+
+    const ALB: &str = "sg-0f558919deb98d3f8";
+    const NODE: &str = "sg-05a156f82e12726bc";
+    const LEGACY: &str = "sg-04a4e92594cbd7a10";
+    const BY_HAND: &str = "sg-08c89696adb520650";
+
+    /// One account whose groups are held in each form, and groups AWS,
+    /// EKS, Kubernetes and a person made.
+    fn groups_snapshot() -> Snapshot {
+        let world = ("cidr_ipv4", "0.0.0.0/0");
+        let mut https = rule("sgr-0a1f0e3c6b7d52e41", "tcp", Some(443), world);
+        https["description"] = Value::from("HTTPS from anywhere");
+        let groups = vec![
+            // Rule-resource form, with one rule added by hand.
+            group(
+                ALB,
+                "shared-ingress-alb",
+                vec![
+                    https,
+                    rule("sgr-0b2e7a9d4c1f83a65", "tcp", Some(80), world),
+                    rule("sgr-0c93d5e1f7a2b4068", "tcp", Some(22), world),
+                ],
+                vec![rule("sgr-0d4c8b2a6e9f1d357", "-1", None, world)],
+                serde_json::json!({"Name": "shared-ingress-alb"}),
+            ),
+            // Inline form, SSH added by hand.
+            group(
+                NODE,
+                "shared-node",
+                vec![
+                    rule("sgr-01", "tcp", Some(443), ("referenced_group_id", ALB)),
+                    rule("sgr-02", "-1", None, ("referenced_group_id", NODE)),
+                    rule("sgr-03", "tcp", Some(22), world),
+                ],
+                vec![
+                    rule("sgr-04", "-1", None, world),
+                    rule("sgr-05", "-1", None, ("cidr_ipv6", "::/0")),
+                ],
+                serde_json::json!({"Name": "shared-node", "kubernetes.io/cluster/shared": "owned"}),
+            ),
+            // Its rules are `aws_security_group_rule`s: not compared.
+            group(
+                LEGACY,
+                "shared-nexus-legacy",
+                vec![rule("sgr-06", "tcp", Some(8081), world)],
+                vec![],
+                serde_json::json!({}),
+            ),
+            group(
+                BY_HAND,
+                "shared-troubleshooting",
+                vec![rule("sgr-07", "-1", None, world)],
+                vec![rule("sgr-08", "-1", None, world)],
+                serde_json::json!({}),
+            ),
+            group(
+                "sg-05e80d1a6abf35740",
+                "default",
+                vec![rule(
+                    "sgr-09",
+                    "-1",
+                    None,
+                    ("referenced_group_id", "sg-05e80d1a6abf35740"),
+                )],
+                vec![],
+                serde_json::json!({}),
+            ),
+            group(
+                "sg-024aa0e3c2dd361d1",
+                "eks-cluster-sg-shared-1529838041",
+                vec![rule(
+                    "sgr-10",
+                    "-1",
+                    None,
+                    ("referenced_group_id", "sg-024aa0e3c2dd361d1"),
+                )],
+                vec![],
+                serde_json::json!({"aws:eks:cluster-name": "shared", "kubernetes.io/cluster/shared": "owned"}),
+            ),
+            group(
+                "sg-0b7e3f9a1c5d2e846",
+                "k8s-elb-a8f2c41d9e0b34c6f8b1d2e7a5c90f31",
+                vec![rule("sgr-11", "tcp", Some(443), world)],
+                vec![],
+                serde_json::json!({"kubernetes.io/cluster/shared": "owned"}),
+            ),
+        ];
+        serde_json::from_value(serde_json::json!({
+            "schema_version": crate::snapshot::SCHEMA_VERSION,
+            "generated_at": "2026-11-30T03:00:00Z",
+            "accounts": [{"account": {"id": ACCOUNT, "name": "krci-shared"},
+                "regions": ["eu-central-1"],
+                "coverage": [{"region": "eu-central-1", "service": "ec2", "status": "ok"}],
+                "ec2": {"security_groups": groups}}]
+        }))
+        .unwrap()
+    }
+
+    /// The groups' state: the ALB group's rules as resources of their own
+    /// (its `ingress` as the provider refreshed it, before the hand-made
+    /// rule), the node group's inline.
+    fn groups_state() -> State {
+        let text = r#"{"version": 4, "resources": [
+          {"mode": "managed", "type": "aws_security_group", "name": "alb", "instances": [{"attributes": {
+            "arn": "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-0f558919deb98d3f8",
+            "id": "sg-0f558919deb98d3f8", "name": "shared-ingress-alb",
+            "ingress": [{"cidr_blocks": ["0.0.0.0/0"], "description": "", "from_port": 80, "ipv6_cidr_blocks": [],
+              "prefix_list_ids": [], "protocol": "tcp", "security_groups": [], "self": false, "to_port": 80}],
+            "egress": [], "tags": {"Name": "shared-ingress-alb"}, "tags_all": {"Name": "shared-ingress-alb"}}}]},
+          {"mode": "managed", "type": "aws_vpc_security_group_ingress_rule", "name": "https", "instances": [{"attributes": {
+            "arn": "arn:aws:ec2:eu-central-1:318465720941:security-group-rule/sgr-0a1f0e3c6b7d52e41",
+            "id": "sgr-0a1f0e3c6b7d52e41", "security_group_rule_id": "sgr-0a1f0e3c6b7d52e41",
+            "security_group_id": "sg-0f558919deb98d3f8", "ip_protocol": "tcp", "from_port": 443, "to_port": 443,
+            "cidr_ipv4": "0.0.0.0/0", "cidr_ipv6": null, "prefix_list_id": null, "referenced_security_group_id": null,
+            "description": "HTTPS from anywhere", "tags": null, "tags_all": {}}}]},
+          {"mode": "managed", "type": "aws_vpc_security_group_ingress_rule", "name": "http", "instances": [{"attributes": {
+            "arn": "arn:aws:ec2:eu-central-1:318465720941:security-group-rule/sgr-0b2e7a9d4c1f83a65",
+            "id": "sgr-0b2e7a9d4c1f83a65", "security_group_id": "sg-0f558919deb98d3f8", "ip_protocol": "6",
+            "from_port": 80, "to_port": 80, "cidr_ipv4": "0.0.0.0/0", "description": null,
+            "tags": {"Name": "http"}, "tags_all": {"Name": "http"}}}]},
+          {"mode": "managed", "type": "aws_vpc_security_group_egress_rule", "name": "all", "instances": [{"attributes": {
+            "arn": "arn:aws:ec2:eu-central-1:318465720941:security-group-rule/sgr-0d4c8b2a6e9f1d357",
+            "id": "sgr-0d4c8b2a6e9f1d357", "security_group_id": "sg-0f558919deb98d3f8", "ip_protocol": "-1",
+            "from_port": null, "to_port": null, "cidr_ipv4": "0.0.0.0/0", "tags_all": {}}}]},
+          {"mode": "managed", "type": "aws_vpc_security_group_ingress_rule", "name": "https_v6", "instances": [{"attributes": {
+            "arn": "arn:aws:ec2:eu-central-1:318465720941:security-group-rule/sgr-0e5a7c3b9d1f24680",
+            "id": "sgr-0e5a7c3b9d1f24680", "security_group_id": "sg-0f558919deb98d3f8", "ip_protocol": "tcp",
+            "from_port": 443, "to_port": 443, "cidr_ipv6": "::/0", "tags_all": {}}}]},
+          {"mode": "managed", "type": "aws_security_group", "name": "node", "instances": [{"attributes": {
+            "arn": "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-05a156f82e12726bc",
+            "id": "sg-05a156f82e12726bc", "name": "shared-node",
+            "ingress": [
+              {"cidr_blocks": [], "description": "", "from_port": 443, "ipv6_cidr_blocks": [], "prefix_list_ids": [],
+               "protocol": "tcp", "security_groups": ["sg-0f558919deb98d3f8"], "self": false, "to_port": 443},
+              {"cidr_blocks": [], "description": "", "from_port": 0, "ipv6_cidr_blocks": [], "prefix_list_ids": [],
+               "protocol": "-1", "security_groups": [], "self": true, "to_port": 0}],
+            "egress": [{"cidr_blocks": ["0.0.0.0/0"], "description": "", "from_port": 0, "ipv6_cidr_blocks": ["::/0"],
+              "prefix_list_ids": [], "protocol": "-1", "security_groups": [], "self": false, "to_port": 0}],
+            "tags": null, "tags_all": {"Name": "shared-node", "kubernetes.io/cluster/shared": "owned"}}}]},
+          {"mode": "managed", "type": "aws_security_group", "name": "nexus", "instances": [{"attributes": {
+            "arn": "arn:aws:ec2:eu-central-1:318465720941:security-group/sg-04a4e92594cbd7a10",
+            "id": "sg-04a4e92594cbd7a10", "ingress": [], "egress": [], "tags_all": {}}}]},
+          {"mode": "managed", "type": "aws_security_group_rule", "name": "nexus_ui", "instances": [{"attributes": {
+            "id": "sgrule-2771384465", "security_group_id": "sg-04a4e92594cbd7a10", "type": "ingress",
+            "protocol": "tcp", "from_port": 8081, "to_port": 8081, "cidr_blocks": ["0.0.0.0/0"]}}]}
+        ]}"#;
+        parsed(text)
+    }
+
+    #[test]
+    fn security_groups_in_both_forms() {
+        let drift = compute(
+            &groups_snapshot(),
+            &[groups_state()],
+            vec![],
+            &DriftSettings::default(),
+        );
+        let d = &drift.accounts[ACCOUNT];
+        let unmanaged: Vec<(&str, &str)> = d
+            .unmanaged
+            .iter()
+            .map(|u| (u.resource.as_str(), u.name.as_str()))
+            .collect();
+        // The group made by hand (not its rules), and the rule added by hand to
+        // the group whose rules are resources; nothing AWS, EKS or Kubernetes made,
+        // no rule of the inline or the legacy form.
+        assert_eq!(
+            unmanaged,
+            vec![
+                (
+                    rule_arn("sgr-0c93d5e1f7a2b4068").as_str(),
+                    "shared-ingress-alb sgr-0c93d5e1f7a2b4068"
+                ),
+                (sg_arn(BY_HAND).as_str(), "shared-troubleshooting"),
+            ]
+        );
+        assert_eq!(d.unmanaged[0].kind, "aws_vpc_security_group_ingress_rule");
+        assert_eq!(d.unmanaged[0].import_id, "sgr-0c93d5e1f7a2b4068");
+        let missing: Vec<(&str, &str)> = d
+            .missing
+            .iter()
+            .map(|m| (m.resource.as_str(), m.address.as_str()))
+            .collect();
+        assert_eq!(
+            missing,
+            vec![(
+                rule_arn("sgr-0e5a7c3b9d1f24680").as_str(),
+                "aws_vpc_security_group_ingress_rule.https_v6"
+            )]
+        );
+        type Shown<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+        let changed: Vec<(&str, &str, Vec<Shown>)> = d
+            .changed
+            .iter()
+            .map(|c| {
+                (
+                    c.resource.as_str(),
+                    c.address.as_str(),
+                    c.changes
+                        .iter()
+                        .map(|c| (c.attribute.as_str(), c.state.as_deref(), c.live.as_deref()))
+                        .collect(),
+                )
+            })
+            .collect();
+        // The ALB group's refreshed `ingress` is not compared (its rules are),
+        // protocol `6` is `tcp`, ports `-1` are none.
+        assert_eq!(
+            changed,
+            vec![
+                (
+                    rule_arn("sgr-0b2e7a9d4c1f83a65").as_str(),
+                    "aws_vpc_security_group_ingress_rule.http",
+                    vec![("tags.Name", Some("http"), Some("(not set)"))]
+                ),
+                (
+                    sg_arn(NODE).as_str(),
+                    "aws_security_group.node",
+                    vec![("ingress", Some("(not set)"), Some("tcp 22 from 0.0.0.0/0"))]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_inline_rule_is_one_change_and_ignored_groups_stay_quiet() {
+        let mut snapshot = groups_snapshot();
+        let node = &mut snapshot.accounts[0].ec2.security_groups[1];
+        node.ingress.retain(|r| r.id != "sgr-03");
+        node.ingress[0].description = Some("from the \"ALB\"".into());
+        node.egress.retain(|r| r.id != "sgr-05");
+        let drift = compute(
+            &snapshot,
+            &[groups_state()],
+            vec![],
+            &DriftSettings::default(),
+        );
+        let node = &drift.accounts[ACCOUNT].changed[1];
+        assert_eq!(node.resource, sg_arn(NODE));
+        let changes: Vec<(&str, &str, &str)> = node
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    c.attribute.as_str(),
+                    c.state.as_deref().unwrap(),
+                    c.live.as_deref().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            changes,
+            vec![
+                (
+                    "ingress",
+                    &*format!("tcp 443 from {ALB}"),
+                    &*format!("tcp 443 from {ALB} \"from the \"ALB\"\"")
+                ),
+                ("egress", "all to ::/0", "(not set)"),
+            ]
+        );
+        // Without the built-in ignores, what AWS, EKS and Kubernetes made is listed.
+        let all = compute(
+            &snapshot,
+            &[groups_state()],
+            vec![],
+            &DriftSettings {
+                builtin_ignores: false,
+                ..DriftSettings::default()
+            },
+        );
+        let names: Vec<&str> = all.accounts[ACCOUNT]
+            .unmanaged
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        // A group left out by `[[drift.ignore]]` takes its rules with it.
+        let ignored = DriftSettings {
+            ignore: vec![DriftIgnore {
+                resource: None,
+                tag: Some(("Name".into(), Some("shared-ingress-alb".into()))),
+                kind: Some("aws_security_group".into()),
+                reason: "the edge team's".into(),
+                line: 1,
+            }],
+            ..DriftSettings::default()
+        };
+        let quiet = compute(&snapshot, &[groups_state()], vec![], &ignored);
+        assert!(
+            quiet.accounts[ACCOUNT]
+                .unmanaged
+                .iter()
+                .all(|u| !u.name.starts_with("shared-ingress-alb")),
+            "{:?}",
+            quiet.accounts[ACCOUNT].unmanaged
+        );
+        assert_eq!(
+            names,
+            vec![
+                "shared-ingress-alb sgr-0c93d5e1f7a2b4068",
+                "eks-cluster-sg-shared-1529838041",
+                "default",
+                "shared-troubleshooting",
+                "k8s-elb-a8f2c41d9e0b34c6f8b1d2e7a5c90f31",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_node_group_tagged_for_its_cluster_is_not_made_by_kubernetes() {
+        let snapshot = groups_snapshot();
+        let section = serde_json::to_value(&snapshot.accounts[0].ec2).unwrap();
+        let (_, mapping) = mapping_of("aws_security_group").unwrap();
+        let why: Vec<Option<&str>> = section["security_groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (mapping.made_by_aws)(g, &section))
+            .collect();
+        assert_eq!(
+            why.iter().filter(|w| w.is_some()).count(),
+            3,
+            "default, EKS's, the in-tree load balancer's: {why:?}"
+        );
+        assert_eq!(why[1], None, "shared-node");
+        assert_eq!(
+            mapping_of("aws_default_security_group").unwrap().1.kind,
+            "aws_security_group"
         );
     }
 }

@@ -3,8 +3,8 @@
 //! a resource's settings (`aws_s3_bucket_versioning`).
 
 use super::live::Live;
-use super::mapping::{all_compared, mapping_of};
-use crate::snapshot::{Compared, Holder, Service, TerraformType};
+use super::mapping::{all_compared, mapping_of, member_kinds};
+use crate::snapshot::{Compared, Holder, MemberForm, Service, TerraformType};
 use crate::terraform::state::{Attribute, Mode, State};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -103,16 +103,33 @@ pub(super) fn entries<'a>(states: &'a [State], owner: &HashMap<&str, &'a str>) -
 
 /// The state instances of a live resource: the one matched, and the
 /// siblings that hold its settings, by (state, type, link value, the
-/// selecting value of a `SiblingWhere` or empty).
+/// selecting value of a `SiblingWhere` or empty); and the form in which the
+/// states hold nested resources (`Members`), by the id of the resource they
+/// belong to, over every given state (a group's rules may be added by
+/// another root module than the group's).
 pub(super) struct Holders<'e, 'a> {
     entries: &'e [Entry<'a>],
     siblings: HashMap<(usize, &'a str, &'a str, &'static str), usize>,
+    forms: HashMap<&'a str, MemberForm>,
 }
 
 impl<'e, 'a> Holders<'e, 'a> {
     pub fn new(entries: &'e [Entry<'a>]) -> Self {
         let mut siblings = HashMap::new();
+        let mut forms = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
+            for (kind, link, form) in member_kinds() {
+                if kind != e.kind {
+                    continue;
+                }
+                if let Some(Value::String(id)) = e.attributes.get(link).map(|a| &a.value) {
+                    // A form drift does not compare wins: it may hold any rule.
+                    let known = forms.entry(id.as_str()).or_insert(form);
+                    if form == MemberForm::Uncompared {
+                        *known = form;
+                    }
+                }
+            }
             for c in all_compared() {
                 let Some((kind, link, selector)) = c.holder.sibling() else {
                     continue;
@@ -135,7 +152,20 @@ impl<'e, 'a> Holders<'e, 'a> {
                 }
             }
         }
-        Holders { entries, siblings }
+        Holders {
+            entries,
+            siblings,
+            forms,
+        }
+    }
+
+    /// How the states hold the nested resources of the resource `entry` is.
+    pub fn form(&self, entry: &Entry) -> MemberForm {
+        entry
+            .id
+            .and_then(|id| self.forms.get(id))
+            .copied()
+            .unwrap_or(MemberForm::Inline)
     }
 
     /// The instance holding `c` for the live resource matched to `entry`.

@@ -2,7 +2,10 @@
 //! logs, launch templates, instances (network placement and metadata options),
 //! EBS encryption by default, Client VPN endpoints.
 
-use super::{section, ArnNames, ImportId, Part, Tags, TerraformType};
+use super::{
+    ip_protocol, section, ArnNames, Compared, ImportId, ItemsOf, Members, Norm, Part, Tags,
+    TerraformType,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
@@ -87,11 +90,194 @@ const TERRAFORM: &[TerraformType] = &[
         .import(ImportId::Field("/id"))
         .idents(&["id"])
         .arn("ec2", "launch-template", ArnNames::Rest),
-    // Instances and security groups are not compared (yet): findings
-    // about them are only located.
+    // Instances are not compared (yet): findings about them are only located.
     TerraformType::located("aws_instance").arn("ec2", "instance", ArnNames::Rest),
-    TerraformType::located("aws_security_group").arn("ec2", "security-group", ArnNames::Rest),
+    // A group's rules are inline blocks (`ingress`, `egress`) or resources of
+    // their own (`aws_vpc_security_group_*_rule`), never both for one group:
+    // see `Members`.
+    TerraformType::new("aws_security_group", "security_groups", "{name}")
+        .import(ImportId::Field("/id"))
+        .aliases(&["aws_default_security_group"])
+        .idents(&["id"])
+        .arn("ec2", "security-group", ArnNames::Rest)
+        .made_by_aws(group_made_by_aws)
+        .members(Members {
+            kinds: &[INGRESS_RULE, EGRESS_RULE],
+            uncompared: &["aws_security_group_rule"],
+            link: "security_group_id",
+            inline: &["ingress", "egress"],
+        })
+        .compared(&[
+            Compared::own("ingress", "/ingress", Norm::Items(&INGRESS)),
+            Compared::own("egress", "/egress", Norm::Items(&EGRESS)),
+        ]),
+    rule_type(INGRESS_RULE, "security_groups/ingress"),
+    rule_type(EGRESS_RULE, "security_groups/egress"),
 ];
+
+const INGRESS_RULE: &str = "aws_vpc_security_group_ingress_rule";
+const EGRESS_RULE: &str = "aws_vpc_security_group_egress_rule";
+
+/// A rule as a resource of its own (provider 5.0 and later), named by its
+/// group and its `sgr-` id.
+const fn rule_type(kind: &'static str, items: &'static str) -> TerraformType {
+    TerraformType::new(kind, items, "{..name} {id}")
+        .import(ImportId::Field("/id"))
+        .idents(&["id"])
+        .arn("ec2", "security-group-rule", ArnNames::Rest)
+        .compared(RULE_COMPARED)
+}
+
+/// A rule's attributes, each as its own resource holds it.
+const RULE_COMPARED: &[Compared] = &[
+    Compared::own("ip_protocol", "/protocol", Norm::Protocol),
+    Compared::own("from_port", "/from_port", Norm::Unset("-1")),
+    Compared::own("to_port", "/to_port", Norm::Unset("-1")),
+    Compared::own("cidr_ipv4", "/cidr_ipv4", Norm::Plain),
+    Compared::own("cidr_ipv6", "/cidr_ipv6", Norm::Plain),
+    Compared::own("prefix_list_id", "/prefix_list_id", Norm::Plain),
+    Compared::own(
+        "referenced_security_group_id",
+        "/referenced_group_id",
+        Norm::Plain,
+    ),
+    Compared::own("description", "/description", Norm::Plain),
+];
+
+/// Groups AWS or Kubernetes makes: the default group of every VPC (Terraform
+/// may adopt it as `aws_default_security_group`, then it is compared like
+/// any other), the cluster group EKS makes (`eks-cluster-sg-<cluster>-<n>`,
+/// tagged `aws:eks:cluster-name`), and the `k8s-` groups Kubernetes makes for
+/// load balancers (the AWS Load Balancer Controller's also carry
+/// `elbv2.k8s.aws/cluster`; the in-tree cloud provider's `k8s-elb-<name>`
+/// only `kubernetes.io/cluster/<cluster>`). A node group made by Terraform
+/// (terraform-aws-eks) carries `kubernetes.io/cluster/<cluster>` too, but is
+/// not named `k8s-`: that tag alone makes nothing AWS's.
+fn group_made_by_aws(group: &Value, _: &Value) -> Option<&'static str> {
+    let name = group["name"].as_str().unwrap_or_default();
+    let tagged = |prefix: &str| {
+        group["tags"]
+            .as_object()
+            .is_some_and(|tags| tags.keys().any(|k| k.starts_with(prefix)))
+    };
+    if name == "default" {
+        Some("the default security group of a VPC (created by AWS)")
+    } else if name.starts_with("eks-cluster-sg-") && tagged("aws:eks:cluster-name") {
+        Some("the cluster security group EKS creates")
+    } else if name.starts_with("k8s-") && tagged("kubernetes.io/cluster/") {
+        Some("created by Kubernetes for a load balancer (tag kubernetes.io/cluster/...)")
+    } else {
+        None
+    }
+}
+
+const INGRESS: ItemsOf = ItemsOf {
+    state: |blocks, own| inline_rules(blocks, own, "from"),
+    live: |rules, own| live_rules(rules, own, "from"),
+};
+
+const EGRESS: ItemsOf = ItemsOf {
+    state: |blocks, own| inline_rules(blocks, own, "to"),
+    live: |rules, own| live_rules(rules, own, "to"),
+};
+
+/// One rule as drift shows it: (`tcp 22 from 0.0.0.0/0`, and that with its
+/// description). Every protocol (`-1`) has no ports; `-1` ports are none.
+fn rule_text(
+    proto: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+    way: &str,
+    peer: &str,
+    description: Option<&str>,
+) -> (String, String) {
+    let proto = ip_protocol(proto);
+    let ports = match (from.filter(|p| *p != -1), to.filter(|p| *p != -1)) {
+        _ if proto == "-1" => String::new(),
+        (Some(a), Some(b)) if a == b => format!(" {a}"),
+        (Some(a), Some(b)) => format!(" {a}-{b}"),
+        (Some(a), None) | (None, Some(a)) => format!(" {a}"),
+        (None, None) => String::new(),
+    };
+    let proto = if proto == "-1" { "all" } else { proto.as_str() };
+    let key = format!("{proto}{ports} {way} {peer}");
+    let text = match description.filter(|d| !d.is_empty()) {
+        Some(d) => format!("{key} \"{d}\""),
+        None => key.clone(),
+    };
+    (key, text)
+}
+
+/// A referenced group as one id: a state may name another account's group
+/// `ACCOUNT/sg-...`, and the group itself `self`.
+fn peer_group(id: &str, own: &str) -> String {
+    let id = id.rsplit('/').next().unwrap_or(id);
+    if id == own {
+        "self".into()
+    } else {
+        id.into()
+    }
+}
+
+/// The rules of a state's inline blocks: each block may name several
+/// sources, AWS holds one rule per source.
+fn inline_rules(blocks: &Value, own: &str, way: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for block in blocks.as_array().into_iter().flatten() {
+        let list = |field: &str| -> Vec<String> {
+            block[field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let mut peers: Vec<String> = list("cidr_blocks");
+        peers.extend(list("ipv6_cidr_blocks"));
+        peers.extend(list("prefix_list_ids"));
+        peers.extend(list("security_groups").iter().map(|g| peer_group(g, own)));
+        if block["self"] == true {
+            peers.push("self".into());
+        }
+        let port = |field: &str| block[field].as_i64();
+        let proto = block["protocol"].as_str().unwrap_or("-1");
+        for peer in peers {
+            out.push(rule_text(
+                proto,
+                port("from_port"),
+                port("to_port"),
+                way,
+                &peer,
+                block["description"].as_str(),
+            ));
+        }
+    }
+    out
+}
+
+/// The live rules (one source each).
+fn live_rules(rules: &Value, own: &str, way: &str) -> Vec<(String, String)> {
+    let text = |rule: &Value, field: &str| rule[field].as_str().map(str::to_string);
+    rules
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|rule| {
+            let peer = text(rule, "cidr_ipv4")
+                .or_else(|| text(rule, "cidr_ipv6"))
+                .or_else(|| text(rule, "prefix_list_id"))
+                .or_else(|| text(rule, "referenced_group_id").map(|g| peer_group(&g, own)))?;
+            Some(rule_text(
+                rule["protocol"].as_str().unwrap_or("-1"),
+                rule["from_port"].as_i64(),
+                rule["to_port"].as_i64(),
+                way,
+                &peer,
+                rule["description"].as_str(),
+            ))
+        })
+        .collect()
+}
 
 fn default_vpc(vpc: &Value, _: &Value) -> Option<&'static str> {
     (vpc["is_default"] == true).then_some("the default VPC (created by AWS)")

@@ -40,6 +40,47 @@ pub struct TerraformType {
     /// resource: the provider documentation's "Import" section. Every type
     /// drift compares has one.
     pub import: Option<ImportId>,
+    /// The resources nested in this one that a state may hold either inline
+    /// or as resources of their own (a security group's rules).
+    pub members: Option<Members>,
+}
+
+/// The resources nested in a resource (a security group's rules, the
+/// `items` of other types of the section) that a state may hold in one of
+/// two forms: inline, in attributes of the resource (`ingress`, `egress`
+/// blocks of `aws_security_group`), or as resources of their own that name
+/// it by its id (`aws_vpc_security_group_ingress_rule`). A resource that any
+/// given state links such a resource to is in the separate form: its inline
+/// attributes (which the provider fills from AWS on every refresh) are not
+/// compared, and a live nested resource that no state holds is unmanaged.
+/// Otherwise its inline attributes are compared, and its live nested
+/// resources are never unmanaged on their own (nor are those of a resource
+/// no state manages: that resource is).
+#[derive(Debug, Clone, Copy)]
+pub struct Members {
+    /// The types of the separate form, each modelled with `items` nested in
+    /// this type's (`security_groups/ingress`).
+    pub kinds: &'static [&'static str],
+    /// Types of an older separate form that drift does not compare
+    /// (`aws_security_group_rule`, whose instances may hold several rules
+    /// of AWS): a resource they link is compared neither inline nor rule by
+    /// rule.
+    pub uncompared: &'static [&'static str],
+    /// The attribute of each of those that names the resource by its `id`.
+    pub link: &'static str,
+    /// The resource's own attributes that hold them inline.
+    pub inline: &'static [&'static str],
+}
+
+/// How a resource with [`Members`] holds them in the given states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberForm {
+    /// In its own attributes (no separate resource names it).
+    Inline,
+    /// As resources of their own that drift compares.
+    Separate,
+    /// By a type drift does not compare: neither form is compared.
+    Uncompared,
 }
 
 /// What `terraform import` takes for a resource.
@@ -156,7 +197,7 @@ impl Holder {
 }
 
 /// How a live value is put in the state's terms before comparing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Norm {
     /// Scalars as text; `true`/`false` in any case are booleans.
     Plain,
@@ -172,6 +213,39 @@ pub enum Norm {
     /// parsed. Compared as documents, not as text: key order, a single value
     /// or a list of one, and the order of list items do not matter.
     Json,
+    /// This value reads as not set (a rule's port `-1`, which AWS gives
+    /// where a state of the rule's own resource holds none).
+    Unset(&'static str),
+    /// An IP protocol: a name, its number (`6` is `tcp`), `all` or `-1`.
+    Protocol,
+    /// A set of items (a security group's inline rules), each side read
+    /// into (key, text) pairs by the functions given (with the resource's
+    /// `id`) and compared key by key: one change per key whose text differs
+    /// or that one side lacks.
+    Items(&'static ItemsOf),
+}
+
+/// How the items of a [`Norm::Items`] attribute read, on each side: pairs
+/// of a key (what makes two items the same one) and a text (what is shown).
+#[derive(Debug)]
+pub struct ItemsOf {
+    /// From the state's value of the attribute.
+    pub state: fn(&Value, &str) -> Vec<(String, String)>,
+    /// From the live value (the snapshot field).
+    pub live: fn(&Value, &str) -> Vec<(String, String)>,
+}
+
+/// An IP protocol in one spelling ([`Norm::Protocol`]): `-1` for every
+/// protocol, names for the numbers Terraform and AWS name.
+pub fn ip_protocol(value: &str) -> String {
+    match value.to_ascii_lowercase().as_str() {
+        "all" | "-1" => "-1".into(),
+        "6" => "tcp".into(),
+        "17" => "udp".into(),
+        "1" => "icmp".into(),
+        "58" => "icmpv6".into(),
+        other => other.into(),
+    }
 }
 
 impl Compared {
@@ -227,6 +301,7 @@ impl TerraformType {
             arn: None,
             arn_from_id: None,
             import: None,
+            members: None,
         }
     }
 
@@ -278,6 +353,12 @@ impl TerraformType {
     /// What `terraform import` takes.
     pub const fn import(mut self, id: ImportId) -> Self {
         self.import = Some(id);
+        self
+    }
+
+    /// Its nested resources may be held inline or apart (see [`Members`]).
+    pub const fn members(mut self, members: Members) -> Self {
+        self.members = Some(members);
         self
     }
 

@@ -63,6 +63,22 @@ def tags_of(s3, bucket):
     return s3.get_bucket_tagging(Bucket=bucket)["TagSet"]
 
 
+def group_id(ec2, name):
+    return ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [name]}])["SecurityGroups"][0]["GroupId"]
+
+
+def rule_of(ec2, group, egress, port):
+    """The id of a group's rule (ingress or egress) whose first port is `port` (-1: every protocol)."""
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])
+    return [r["SecurityGroupRuleId"] for r in rules["SecurityGroupRules"]
+            if r["IsEgress"] == egress and r.get("FromPort", -1) == port][0]
+
+
+WORLD_SSH = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+              "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "debug"}]}]
+
+
 def change_stale(accounts, c):
     """Changes to a freshly applied organization (its state not refreshed since)."""
     changed = []
@@ -124,6 +140,14 @@ def change_stale(accounts, c):
     note("shared", "aws_lb_listener.https", "ssl_policy")
     shared("ssm").delete_parameter(Name="/edp/platform/domain")
     note("shared", 'module.shared.aws_ssm_parameter.platform["/edp/platform/domain"]', None)
+    # SSH from anywhere added to the group whose rules are inline blocks, and a
+    # tag on a rule that is a resource of its own.
+    ec2 = shared("ec2")
+    ec2.authorize_security_group_ingress(GroupId=group_id(ec2, "shared-node"), IpPermissions=WORLD_SSH)
+    note("shared", "aws_security_group.node", "ingress")
+    https = rule_of(ec2, group_id(ec2, "shared-ingress-alb"), False, 443)
+    ec2.create_tags(Resources=[https], Tags=[{"Key": "Owner", "Value": "team-edge"}])
+    note("shared", "aws_vpc_security_group_ingress_rule.alb_https", "tags.Owner")
 
     dev = c("development")
     s3 = dev("s3")
@@ -168,6 +192,13 @@ def change_refreshed(accounts, c):
     vpc = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["krci-shared"]}])["Vpcs"][0]["VpcId"]
     ec2.create_tags(Resources=[vpc], Tags=[{"Key": "CostCenter", "Value": "platform"}])
     note("shared", "aws_vpc.shared", "tags.CostCenter")
+    # The ALB group's egress rule revoked; the SSH rule taken into the state
+    # by the refresh revoked again.
+    alb = group_id(ec2, "shared-ingress-alb")
+    ec2.revoke_security_group_egress(GroupId=alb, SecurityGroupRuleIds=[rule_of(ec2, alb, True, -1)])
+    note("shared", "aws_vpc_security_group_egress_rule.alb_to_vpc", None)
+    ec2.revoke_security_group_ingress(GroupId=group_id(ec2, "shared-node"), IpPermissions=WORLD_SSH)
+    note("shared", "aws_security_group.node", "ingress")
     return changed
 
 
@@ -297,6 +328,15 @@ def unmanaged(accounts, c):
                                 LogGroupName="/krci/shared/vpc-flow",
                                 DeliverLogsPermissionArn=admin_role)["FlowLogIds"][0]
     note("shared", "aws_flow_log", f"arn:aws:ec2:{REGION}:{shared_id}:vpc-flow-log/{flow}")
+    # A group made by hand in the hand-made VPC (reported once, not rule by
+    # rule), and SSH added to the group whose rules are resources.
+    debug = ec2.create_security_group(GroupName="shared-debug", Description="debugging", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=debug, IpPermissions=WORLD_SSH)
+    note("shared", "aws_security_group", f"arn:aws:ec2:{REGION}:{shared_id}:security-group/{debug}")
+    rule = ec2.authorize_security_group_ingress(GroupId=group_id(ec2, "shared-ingress-alb"),
+                                                IpPermissions=WORLD_SSH)["SecurityGroupRules"][0]
+    note("shared", "aws_vpc_security_group_ingress_rule",
+         f"arn:aws:ec2:{REGION}:{shared_id}:security-group-rule/{rule['SecurityGroupRuleId']}")
     return made
 
 

@@ -6,7 +6,9 @@
 //!
 //! archaudit's TFD findings must agree with Terraform's own
 //! `plan -refresh-only` (its `resource_drift`) on every attribute archaudit
-//! compares (each service's compared attributes and tags), value for value: right after
+//! compares (each service's compared attributes and tags; a security group's
+//! inline rules rule by rule, and not at all where its rules are resources of
+//! their own, whose blocks the provider refreshes), value for value: right after
 //! the apply (no drift), on that state gone stale, after `apply
 //! -refresh-only`, and on the refreshed state gone stale again. Resources
 //! made by hand are what Terraform cannot see: archaudit reports them
@@ -17,7 +19,7 @@
 //! test with what to install, never skips it.
 
 use super::{repo, run_archaudit, venv, Endpoint};
-use archaudit::drift::{compared, modelled, tags_compared, BUILTIN_IGNORED_TAGS};
+use archaudit::drift::{compared, member_link, modelled, tags_compared, BUILTIN_IGNORED_TAGS};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::Ident;
@@ -193,14 +195,34 @@ fn text(value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// The ids of the resources whose nested resources a state holds apart (a
+/// security group whose rules are `aws_vpc_security_group_*_rule`): their
+/// inline attributes, which the provider fills from AWS on every refresh,
+/// are not compared.
+fn held_apart(state: &Value) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for r in state["resources"].as_array().into_iter().flatten() {
+        let Some(link) = r["type"].as_str().and_then(member_link) else {
+            continue;
+        };
+        for i in r["instances"].as_array().into_iter().flatten() {
+            ids.extend(i["attributes"][link].as_str().map(str::to_string));
+        }
+    }
+    ids
+}
+
 /// Terraform's `plan -refresh-only`, restricted to what archaudit compares:
 /// each `resource_drift` entry's compared attributes whose
-/// holder is its type, its tags (`tags_all`, where archaudit reads the
-/// type's tags), and the deletions.
+/// holder is its type (a set compared item by item, such as a security
+/// group's inline rules, one change per item), its tags (`tags_all`, where
+/// archaudit reads the type's tags), and the deletions.
 fn terraform_sees(tf: &Terraform, dir: &Path) -> Seen {
     tf.run(dir, &["plan", "-refresh-only", "-out=refresh.tfplan"]);
     let plan: Value = serde_json::from_str(&tf.run(dir, &["show", "-json", "refresh.tfplan"]))
         .expect("terraform show -json");
+    let state = std::fs::read_to_string(dir.join("terraform.tfstate")).unwrap();
+    let apart = held_apart(&serde_json::from_str(&state).unwrap());
     let mut seen = Seen::default();
     for drift in plan["resource_drift"].as_array().into_iter().flatten() {
         let address = drift["address"].as_str().unwrap().to_string();
@@ -211,10 +233,24 @@ fn terraform_sees(tf: &Terraform, dir: &Path) -> Seen {
             seen.deleted.insert(address.clone());
             continue;
         }
+        let id = before["id"].as_str().unwrap_or_default();
         for c in compared()
             .iter()
             .filter(|c| c.holder_kind() == kind && c.applies(before))
+            .filter(|c| !(c.holds_members_inline() && apart.contains(id)))
         {
+            let items = |v: &Value| c.in_attributes(v).and_then(|v| c.items(v, id));
+            if let (Some(old), Some(new)) = (items(before), items(after)) {
+                let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+                for key in keys {
+                    let (o, n) = (old.get(key).cloned(), new.get(key).cloned());
+                    if o != n {
+                        seen.changed
+                            .insert((address.clone(), c.state.to_string(), o, n));
+                    }
+                }
+                continue;
+            }
             let old = c.in_attributes(before).and_then(|v| c.state_value(v));
             let new = c.in_attributes(after).and_then(|v| c.state_value(v));
             if old != new {
@@ -277,10 +313,18 @@ fn shown(value: &str) -> Option<String> {
     (value != "(not set)").then(|| value.to_string())
 }
 
+/// The attributes compared item by item in the test bed (a security
+/// group's inline rules): their values hold spaces.
+const ITEMS: &[&str] = &["ingress", "egress"];
+
 /// archaudit's TFD003 and TFD002 findings of a JSON report, read back from
 /// their messages (what a person reads):
 /// `ADDRESS (NAME): ATTR STATE (state) -> LIVE (live); [OTHER-ADDRESS ]ATTR ...`.
 fn archaudit_sees(report: &Value) -> Seen {
+    for c in compared() {
+        let is_items = c.items(&Value::Null, "").is_some();
+        assert_eq!(is_items, ITEMS.contains(&c.state), "{}", c.state);
+    }
     let mut seen = Seen::default();
     for f in report["findings"].as_array().unwrap() {
         let message = f["message"].as_str().unwrap();
@@ -298,9 +342,17 @@ fn archaudit_sees(report: &Value) -> Seen {
                         .strip_suffix(" (live)")
                         .and_then(|c| c.split_once(" (state) -> "))
                         .unwrap_or_else(|| panic!("unexpected change {change:?} in {message}"));
-                    let (left, state) = match left.strip_suffix(" (not set)") {
-                        Some(left) => (left, "(not set)"),
-                        None => left.rsplit_once(' ').unwrap(),
+                    // An item of a set (a rule) is text with spaces after its
+                    // attribute; other values are one word.
+                    let item = ITEMS.iter().find_map(|attribute| {
+                        left.strip_prefix(attribute)
+                            .and_then(|rest| rest.strip_prefix(' '))
+                            .map(|state| (*attribute, state))
+                    });
+                    let (left, state) = match (item, left.strip_suffix(" (not set)")) {
+                        (Some(item), _) => item,
+                        (None, Some(left)) => (left, "(not set)"),
+                        (None, None) => left.rsplit_once(' ').unwrap(),
                     };
                     let (address, attribute) = match left.rsplit_once(' ') {
                         Some((address, attribute)) => (address, attribute),
