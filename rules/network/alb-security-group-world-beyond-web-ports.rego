@@ -43,8 +43,8 @@ deny contains finding if {
 	some lb in input.elbv2.load_balancers
 	lb.type == "application"
 	lb.scheme == "internet-facing"
-	some group in input.ec2.security_groups
-	group.id in object.get(lb, "security_group_ids", [])
+	some id in object.get(lb, "security_group_ids", [])
+	some group in groups_by_id[id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		world(rule)
@@ -60,6 +60,11 @@ deny contains finding if {
 		),
 	}
 }
+
+# Security groups by id, built once per evaluation so that each load balancer looks
+# its groups up instead of scanning them all (linear in the resources read). A set
+# per id, as a snapshot may hold two groups with one id.
+groups_by_id[group.id] contains group if some group in input.ec2.security_groups
 
 web_port(rule) if {
 	rule.protocol in {"tcp", "6"}

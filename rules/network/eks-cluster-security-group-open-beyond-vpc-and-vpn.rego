@@ -44,8 +44,8 @@ import rego.v1
 
 deny contains finding if {
 	some cluster in input.eks.clusters
-	some group in input.ec2.security_groups
-	group.id in cluster_groups(cluster)
+	some id in cluster_groups(cluster)
+	some group in groups_by_id[id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
@@ -61,6 +61,11 @@ deny contains finding if {
 		),
 	}
 }
+
+# Security groups by id, built once per evaluation so that each cluster looks its
+# groups up instead of scanning them all (linear in the resources read). A set per
+# id, as a snapshot may hold two groups with one id.
+groups_by_id[group.id] contains group if some group in input.ec2.security_groups
 
 cluster_groups(cluster) := {id |
 	some id in array.concat([object.get(cluster, "cluster_security_group_id", "")], object.get(cluster, "security_group_ids", []))
@@ -83,16 +88,16 @@ source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
 
 source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
-# The VPC's IPv4 blocks (primary and secondary).
-vpc_blocks(vpc_id) := {block |
+# Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
+# rather than scanning every VPC for each ingress rule (linear in the resources read).
+vpc_blocks[vpc.id] contains block if {
 	some vpc in input.ec2.vpcs
-	vpc.id == vpc_id
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
 }
 
 # A CIDR source inside one of the VPC's blocks.
 inside(vpc_id, cidr) if {
-	some block in vpc_blocks(vpc_id)
+	some block in vpc_blocks[vpc_id]
 	net.cidr_contains(block, cidr)
 }
 

@@ -41,7 +41,7 @@ import rego.v1
 
 deny contains finding if {
 	some group in input.ec2.security_groups
-	some owner in owners(group.id)
+	some owner in owners[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
@@ -57,9 +57,11 @@ deny contains finding if {
 	}
 }
 
-owners(id) := {sprintf("%s (%s)", [db.id, db.engine]) |
+# The databases using each security group, by group id: built once per evaluation
+# rather than scanning every database for each group (linear in the resources read).
+owners[id] contains sprintf("%s (%s)", [db.id, db.engine]) if {
 	some db in array.concat(input.rds.instances, input.rds.clusters)
-	id in object.get(db, "security_group_ids", [])
+	some id in object.get(db, "security_group_ids", [])
 }
 
 # Every address: 0.0.0.0/0 or ::/0.
@@ -71,16 +73,16 @@ source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
 
 source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
-# The VPC's IPv4 blocks (primary and secondary).
-vpc_blocks(vpc_id) := {block |
+# Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
+# rather than scanning every VPC for each ingress rule (linear in the resources read).
+vpc_blocks[vpc.id] contains block if {
 	some vpc in input.ec2.vpcs
-	vpc.id == vpc_id
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
 }
 
 # A CIDR source inside one of the VPC's blocks.
 inside(vpc_id, cidr) if {
-	some block in vpc_blocks(vpc_id)
+	some block in vpc_blocks[vpc_id]
 	net.cidr_contains(block, cidr)
 }
 

@@ -57,18 +57,20 @@ deny contains finding if {
 	}
 }
 
-vpc_flow_logged(vpc) if {
-	some fl in input.ec2.flow_logs
-	fl.resource_id == vpc.id
+# The ids of the resources that have a flow log, and the flow-logged subnets of each
+# VPC, built once per evaluation rather than scanning every flow log and subnet for
+# each VPC (linear in the resources read).
+flow_logged contains fl.resource_id if some fl in input.ec2.flow_logs
+
+logged_subnets_by_vpc[subnet.vpc_id] contains subnet.id if {
+	some subnet in input.ec2.subnets
+	subnet.id in flow_logged
 }
 
+vpc_flow_logged(vpc) if vpc.id in flow_logged
+
 # Subnets of the VPC that have a flow log of their own.
-logged_subnets(vpc) := {subnet.id |
-	some subnet in input.ec2.subnets
-	subnet.vpc_id == vpc.id
-	some fl in input.ec2.flow_logs
-	fl.resource_id == subnet.id
-}
+logged_subnets(vpc) := {id | some id in logged_subnets_by_vpc[vpc.id]}
 
 partial_coverage(vpc) := "" if count(logged_subnets(vpc)) == 0
 
