@@ -64,7 +64,10 @@ deny contains finding if {
 # Security groups by id, built once per evaluation so that each load balancer looks
 # its groups up instead of scanning them all (linear in the resources read). A set
 # per id, as a snapshot may hold two groups with one id.
-groups_by_id[group.id] contains group if some group in input.ec2.security_groups
+groups_by_id[id] contains group if {
+	some group in input.ec2.security_groups
+	id := group.id
+}
 
 web_port(rule) if {
 	rule.protocol in {"tcp", "6"}

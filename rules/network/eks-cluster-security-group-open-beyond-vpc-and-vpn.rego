@@ -65,7 +65,10 @@ deny contains finding if {
 # Security groups by id, built once per evaluation so that each cluster looks its
 # groups up instead of scanning them all (linear in the resources read). A set per
 # id, as a snapshot may hold two groups with one id.
-groups_by_id[group.id] contains group if some group in input.ec2.security_groups
+groups_by_id[id] contains group if {
+	some group in input.ec2.security_groups
+	id := group.id
+}
 
 cluster_groups(cluster) := {id |
 	some id in array.concat([object.get(cluster, "cluster_security_group_id", "")], object.get(cluster, "security_group_ids", []))
@@ -90,9 +93,10 @@ source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
 # Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
 # rather than scanning every VPC for each ingress rule (linear in the resources read).
-vpc_blocks[vpc.id] contains block if {
+vpc_blocks[id] contains block if {
 	some vpc in input.ec2.vpcs
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
+	id := vpc.id
 }
 
 # A CIDR source inside one of the VPC's blocks.

@@ -117,9 +117,10 @@ source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
 # Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
 # rather than scanning every VPC for each ingress rule (linear in the resources read).
-vpc_blocks[vpc.id] contains block if {
+vpc_blocks[id] contains block if {
 	some vpc in input.ec2.vpcs
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
+	id := vpc.id
 }
 
 # A CIDR source inside one of the VPC's blocks.

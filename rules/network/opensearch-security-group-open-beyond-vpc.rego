@@ -59,9 +59,10 @@ deny contains finding if {
 
 # The domains using each security group, by group id: built once per evaluation
 # rather than scanning every domain for each group (linear in the resources read).
-owners[id] contains domain.name if {
+owners[id] contains name if {
 	some domain in input.opensearch.domains
 	some id in object.get(domain, "security_group_ids", [])
+	name := domain.name
 }
 
 # Every address: 0.0.0.0/0 or ::/0.
@@ -75,9 +76,10 @@ source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
 # Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
 # rather than scanning every VPC for each ingress rule (linear in the resources read).
-vpc_blocks[vpc.id] contains block if {
+vpc_blocks[id] contains block if {
 	some vpc in input.ec2.vpcs
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
+	id := vpc.id
 }
 
 # A CIDR source inside one of the VPC's blocks.

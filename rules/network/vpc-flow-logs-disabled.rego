@@ -60,11 +60,16 @@ deny contains finding if {
 # The ids of the resources that have a flow log, and the flow-logged subnets of each
 # VPC, built once per evaluation rather than scanning every flow log and subnet for
 # each VPC (linear in the resources read).
-flow_logged contains fl.resource_id if some fl in input.ec2.flow_logs
+flow_logged contains id if {
+	some fl in input.ec2.flow_logs
+	id := fl.resource_id
+}
 
-logged_subnets_by_vpc[subnet.vpc_id] contains subnet.id if {
+logged_subnets_by_vpc[vpc_id] contains id if {
 	some subnet in input.ec2.subnets
-	subnet.id in flow_logged
+	id := subnet.id
+	id in flow_logged
+	vpc_id := subnet.vpc_id
 }
 
 vpc_flow_logged(vpc) if vpc.id in flow_logged
