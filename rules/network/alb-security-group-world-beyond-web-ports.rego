@@ -40,17 +40,15 @@ package archaudit.rules.alb_security_group_world_beyond_web_ports
 import rego.v1
 
 deny contains finding if {
-	some lb in input.elbv2.load_balancers
-	lb.type == "application"
-	lb.scheme == "internet-facing"
-	some id in object.get(lb, "security_group_ids", [])
-	some group in groups_by_id[id]
+	some group in input.ec2.security_groups
+	lbs := internet_facing_albs[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		world(rule)
 		not web_port(rule)
 	}
 	count(wide) > 0
+	some lb in lbs
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
@@ -61,12 +59,15 @@ deny contains finding if {
 	}
 }
 
-# Security groups by id, built once per evaluation so that each load balancer looks
-# its groups up instead of scanning them all (linear in the resources read). A set
-# per id, as a snapshot may hold two groups with one id.
-groups_by_id[id] contains group if {
-	some group in input.ec2.security_groups
-	id := group.id
+# The internet-facing ALBs of each security group, by group id: built once per
+# evaluation so that no group is matched against every load balancer and a group's
+# rules are judged once, however many load balancers share it (linear in the
+# resources read).
+internet_facing_albs[id] contains lb if {
+	some lb in input.elbv2.load_balancers
+	lb.type == "application"
+	lb.scheme == "internet-facing"
+	some id in object.get(lb, "security_group_ids", [])
 }
 
 web_port(rule) if {

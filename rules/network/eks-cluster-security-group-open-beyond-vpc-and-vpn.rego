@@ -43,15 +43,15 @@ package archaudit.rules.eks_cluster_security_group_open_beyond_vpc_and_vpn
 import rego.v1
 
 deny contains finding if {
-	some cluster in input.eks.clusters
-	some id in cluster_groups(cluster)
-	some group in groups_by_id[id]
+	some group in input.ec2.security_groups
+	clusters := clusters_by_group[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
 		not from_vpn(rule)
 	}
 	count(wide) > 0
+	some cluster in clusters
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
@@ -62,12 +62,12 @@ deny contains finding if {
 	}
 }
 
-# Security groups by id, built once per evaluation so that each cluster looks its
-# groups up instead of scanning them all (linear in the resources read). A set per
-# id, as a snapshot may hold two groups with one id.
-groups_by_id[id] contains group if {
-	some group in input.ec2.security_groups
-	id := group.id
+# The clusters of each security group, by group id: built once per evaluation so that
+# no group is matched against every cluster and a group's rules are judged once,
+# however many clusters share it (linear in the resources read).
+clusters_by_group[id] contains cluster if {
+	some cluster in input.eks.clusters
+	some id in cluster_groups(cluster)
 }
 
 cluster_groups(cluster) := {id |

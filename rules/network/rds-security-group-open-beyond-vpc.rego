@@ -41,12 +41,13 @@ import rego.v1
 
 deny contains finding if {
 	some group in input.ec2.security_groups
-	some owner in owners[group.id]
+	group_owners := owners[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
 	}
 	count(wide) > 0
+	some owner in group_owners
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
