@@ -52,9 +52,9 @@ broad_policies := {
 
 deny contains finding if {
 	some role in input.iam.roles
-	usage := node_usage(role)
 	broad := broad_attached(role)
 	count(broad) > 0
+	usage := node_usage(role)
 	finding := {
 		"resource": role.arn,
 		"region": "global",
