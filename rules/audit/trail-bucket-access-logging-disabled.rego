@@ -33,7 +33,7 @@ import rego.v1
 deny contains finding if {
 	some bucket in input.s3.buckets
 	bucket.logging_enabled == false
-	names := {trail.name | some trail in input.cloudtrail.trails; trail.s3_bucket == bucket.name}
+	names := trail_names[bucket.name]
 	count(names) > 0
 	finding := {
 		"resource": bucket.arn,
@@ -43,4 +43,12 @@ deny contains finding if {
 			[bucket.name, concat(", ", sort(names))],
 		),
 	}
+}
+
+# The trails delivering to each bucket, by bucket name: built once per evaluation
+# rather than scanning every trail for each bucket (linear in the resources read).
+trail_names[bucket] contains name if {
+	some trail in input.cloudtrail.trails
+	bucket := trail.s3_bucket
+	name := trail.name
 }

@@ -41,8 +41,7 @@ block_settings := ["block_public_acls", "ignore_public_acls", "block_public_poli
 
 deny contains finding if {
 	some trail in input.cloudtrail.trails
-	some bucket in input.s3.buckets
-	bucket.name == trail.s3_bucket
+	some bucket in buckets_by_name[trail.s3_bucket]
 	sids := public_statements(bucket.policy)
 	count(sids) > 0
 	finding := {
@@ -57,8 +56,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some trail in input.cloudtrail.trails
-	some bucket in input.s3.buckets
-	bucket.name == trail.s3_bucket
+	some bucket in buckets_by_name[trail.s3_bucket]
 	count(public_statements(object.get(bucket, "policy", {}))) == 0
 	off := settings_off(bucket)
 	count(off) > 0
@@ -70,6 +68,14 @@ deny contains finding if {
 			[bucket.name, trail.name, off_text(off)],
 		),
 	}
+}
+
+# Buckets by name, built once per evaluation so that each trail looks its bucket up
+# instead of scanning them all (linear in the resources read). A set per name, as a
+# snapshot may hold two buckets with one name.
+buckets_by_name[name] contains bucket if {
+	some bucket in input.s3.buckets
+	name := bucket.name
 }
 
 settings_off(bucket) := block_settings if not bucket.public_access_block

@@ -32,8 +32,7 @@ import rego.v1
 deny contains finding if {
 	some trail in input.cloudtrail.trails
 	split(trail.arn, ":")[4] == input.account.id
-	some key in input.kms.keys
-	names_key(trail.kms_key_id, key)
+	some key in keys_by_name[trail.kms_key_id]
 	key.state in {"Disabled", "PendingDeletion"}
 	finding := {
 		"resource": trail.arn,
@@ -45,12 +44,18 @@ deny contains finding if {
 	}
 }
 
-# The trail names its key by key ARN, or by an alias ARN of it.
-names_key(ref, key) if ref == key.arn
+# Keys by the names a trail may give them: the key ARN, or an alias ARN of it. Built
+# once per evaluation rather than matching every key against each trail (linear in
+# the resources read).
+keys_by_name[arn] contains key if {
+	some key in input.kms.keys
+	arn := key.arn
+}
 
-names_key(ref, key) if {
+keys_by_name[alias_arn] contains key if {
+	some key in input.kms.keys
 	some alias in key.aliases
-	ref == sprintf("arn:aws:kms:%s:%s:%s", [key.region, input.account.id, alias])
+	alias_arn := sprintf("arn:aws:kms:%s:%s:%s", [key.region, input.account.id, alias])
 }
 
 state_text(key) := "disabled" if key.state == "Disabled"

@@ -49,13 +49,13 @@ deny contains finding if {
 	some instance in input.ec2.instances
 	instance.state == "running"
 	instance.public_ip
-	some user in subnet_users[instance.subnet_id]
+	users := subnet_users[instance.subnet_id]
 	finding := {
 		"resource": instance.arn,
 		"region": instance.region,
 		"message": sprintf(
 			"running instance %s%s has public IP %s in subnet %s, which %s uses",
-			[instance.id, name_suffix(instance), instance.public_ip, instance.subnet_id, concat(", ", sort(subnet_users[instance.subnet_id]))],
+			[instance.id, name_suffix(instance), instance.public_ip, instance.subnet_id, concat(", ", sort(users))],
 		),
 	}
 }

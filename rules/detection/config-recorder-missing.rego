@@ -43,7 +43,7 @@ import rego.v1
 
 deny contains finding if {
 	some region in input.regions
-	count([r | some r in input.config.recorders; r.region == region; not r.service_principal]) == 0
+	not region in recorder_regions
 	finding := {
 		"resource": sprintf("arn:aws:iam::%s:root", [input.account.id]),
 		"region": region,
@@ -60,6 +60,14 @@ deny contains finding if {
 		"region": recorder.region,
 		"message": sprintf("AWS Config recorder %s in %s %s", [recorder.name, recorder.region, problem]),
 	}
+}
+
+# The regions with a recorder of the account's own, built once per evaluation rather
+# than scanning every recorder for each region (linear in the resources read).
+recorder_regions contains region if {
+	some r in input.config.recorders
+	not r.service_principal
+	region := r.region
 }
 
 not_recording(recorder) := "is stopped" if not recorder.recording

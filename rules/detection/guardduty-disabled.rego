@@ -36,7 +36,7 @@ import rego.v1
 
 deny contains finding if {
 	some region in input.regions
-	count([d | some d in input.guardduty.detectors; d.region == region]) == 0
+	not region in detector_regions
 	finding := {
 		"resource": sprintf("arn:aws:iam::%s:root", [input.account.id]),
 		"region": region,
@@ -52,4 +52,11 @@ deny contains finding if {
 		"region": detector.region,
 		"message": sprintf("GuardDuty detector %s in %s is suspended (status %s)", [detector.id, detector.region, detector.status]),
 	}
+}
+
+# The regions with a detector, built once per evaluation rather than scanning every
+# detector for each region (linear in the resources read).
+detector_regions contains region if {
+	some d in input.guardduty.detectors
+	region := d.region
 }

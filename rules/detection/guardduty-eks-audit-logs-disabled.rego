@@ -35,7 +35,7 @@ import rego.v1
 deny contains finding if {
 	some detector in input.guardduty.detectors
 	detector.status == "ENABLED"
-	clusters := {c.name | some c in input.eks.clusters; c.region == detector.region}
+	clusters := cluster_names[detector.region]
 	count(clusters) > 0
 	not detector.features.EKS_AUDIT_LOGS == "ENABLED"
 	finding := {
@@ -51,3 +51,11 @@ deny contains finding if {
 cluster_list(clusters) := sprintf("cluster %s", [concat(", ", sort(clusters))]) if count(clusters) == 1
 
 cluster_list(clusters) := sprintf("clusters %s", [concat(", ", sort(clusters))]) if count(clusters) > 1
+
+# The EKS clusters of each region, by region: built once per evaluation rather than
+# scanning every cluster for each detector (linear in the resources read).
+cluster_names[region] contains name if {
+	some c in input.eks.clusters
+	region := c.region
+	name := c.name
+}

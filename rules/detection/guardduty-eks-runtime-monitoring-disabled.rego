@@ -42,7 +42,7 @@ import rego.v1
 deny contains finding if {
 	some detector in input.guardduty.detectors
 	detector.status == "ENABLED"
-	clusters := {c.name | some c in input.eks.clusters; c.region == detector.region}
+	clusters := cluster_names[detector.region]
 	count(clusters) > 0
 	not monitors_eks(detector.features)
 	finding := {
@@ -77,4 +77,12 @@ why(features) := "EKS_RUNTIME_MONITORING on, but GuardDuty does not manage its E
 why(features) := "RUNTIME_MONITORING and EKS_RUNTIME_MONITORING off" if {
 	not features.RUNTIME_MONITORING == "ENABLED"
 	not features.EKS_RUNTIME_MONITORING == "ENABLED"
+}
+
+# The EKS clusters of each region, by region: built once per evaluation rather than
+# scanning every cluster for each detector (linear in the resources read).
+cluster_names[region] contains name if {
+	some c in input.eks.clusters
+	region := c.region
+	name := c.name
 }

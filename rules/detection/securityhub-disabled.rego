@@ -33,10 +33,17 @@ import rego.v1
 
 deny contains finding if {
 	some region in input.regions
-	count([h | some h in input.securityhub.hubs; h.region == region]) == 0
+	not region in hub_regions
 	finding := {
 		"resource": sprintf("arn:aws:iam::%s:root", [input.account.id]),
 		"region": region,
 		"message": sprintf("Security Hub is not enabled in %s of account %s (%s)", [region, input.account.name, input.account.id]),
 	}
+}
+
+# The regions with a hub, built once per evaluation rather than scanning every hub
+# for each region (linear in the resources read).
+hub_regions contains region if {
+	some h in input.securityhub.hubs
+	region := h.region
 }

@@ -62,17 +62,22 @@ deny contains finding if {
 	}
 }
 
+# Registries by region, built once per evaluation so that each repository looks its
+# registry up instead of scanning them all (linear in the resources read).
+registries_by_region[region] contains registry if {
+	some registry in input.ecr.registries
+	region := registry.region
+}
+
 # Enhanced scanning (Amazon Inspector) replaces the per-repository setting.
 scanned_by_registry(repo) if {
-	some registry in input.ecr.registries
-	registry.region == repo.region
+	some registry in registries_by_region[repo.region]
 	registry.scan_type == "ENHANCED"
 }
 
 # Basic scanning with a registry-level scan-on-push rule matching the repository.
 scanned_by_registry(repo) if {
-	some registry in input.ecr.registries
-	registry.region == repo.region
+	some registry in registries_by_region[repo.region]
 	registry.scan_type == "BASIC"
 	some rule in registry.scanning_rules
 	rule.scan_frequency == "SCAN_ON_PUSH"

@@ -51,20 +51,20 @@ public(subnet) if {
 public(subnet) if subnet.map_public_ip_on_launch
 
 route_table(subnet) := table if {
-	some table in input.ec2.route_tables
-	subnet.id in table.subnet_ids
+	some table in tables_by_subnet[subnet.id]
 }
 
 route_table(subnet) := table if {
 	not explicitly_associated(subnet)
-	some table in input.ec2.route_tables
-	table.vpc_id == subnet.vpc_id
-	table.main
+	some table in main_tables_by_vpc[subnet.vpc_id]
 }
 
-explicitly_associated(subnet) if {
+explicitly_associated(subnet) if tables_by_subnet[subnet.id]
+
+# Route tables by subnet, built once per evaluation (linear in the resources read).
+tables_by_subnet[id] contains table if {
 	some table in input.ec2.route_tables
-	subnet.id in table.subnet_ids
+	some id in table.subnet_ids
 }
 
 deny contains finding if {
@@ -72,8 +72,7 @@ deny contains finding if {
 	some node_group in cluster.node_groups
 	public_ids := {subnet.id |
 		some id in object.get(node_group, "subnet_ids", [])
-		some subnet in input.ec2.subnets
-		subnet.id == id
+		some subnet in subnets_by_id[id]
 		public(subnet)
 	}
 	count(public_ids) > 0
@@ -91,8 +90,7 @@ deny contains finding if {
 	some instance in input.ec2.instances
 	instance.state == "running"
 	cluster := node_cluster(instance)
-	some subnet in input.ec2.subnets
-	subnet.id == instance.subnet_id
+	some subnet in subnets_by_id[instance.subnet_id]
 	public(subnet)
 	finding := {
 		"resource": instance.arn,
@@ -114,4 +112,19 @@ node_cluster(instance) := name if {
 	some key, _ in instance.tags
 	startswith(key, "kubernetes.io/cluster/")
 	name := substring(key, count("kubernetes.io/cluster/"), -1)
+}
+
+# Main route tables by VPC and subnets by id, built once per evaluation rather than
+# scanning every table or subnet for each subnet, node group or instance (linear in
+# the resources read). Like the route tables above, sets, as a snapshot may hold one
+# id twice.
+main_tables_by_vpc[vpc_id] contains table if {
+	some table in input.ec2.route_tables
+	table.main
+	vpc_id := table.vpc_id
+}
+
+subnets_by_id[id] contains subnet if {
+	some subnet in input.ec2.subnets
+	id := subnet.id
 }

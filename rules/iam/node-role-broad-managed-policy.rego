@@ -52,9 +52,9 @@ broad_policies := {
 
 deny contains finding if {
 	some role in input.iam.roles
-	usage := node_usage(role)
 	broad := broad_attached(role)
 	count(broad) > 0
+	usage := node_usage(role)
 	finding := {
 		"resource": role.arn,
 		"region": "global",
@@ -66,11 +66,16 @@ deny contains finding if {
 }
 
 # Node groups (cluster/name) that use the role.
-node_groups_of(role) := sort({sprintf("%s/%s", [cluster.name, group.name]) |
+node_groups_of(role) := sort({name | some name in node_groups_by_role[role.arn]})
+
+# Node groups (cluster/name) by the role they use, built once per evaluation rather
+# than scanning every node group for each role (linear in the resources read).
+node_groups_by_role[arn] contains name if {
 	some cluster in input.eks.clusters
 	some group in cluster.node_groups
-	group.node_role_arn == role.arn
-})
+	arn := group.node_role_arn
+	name := sprintf("%s/%s", [cluster.name, group.name])
+}
 
 node_usage(role) := sprintf("node role of node group(s) %s", [concat(", ", groups)]) if {
 	groups := node_groups_of(role)

@@ -33,8 +33,7 @@ import rego.v1
 deny contains finding if {
 	some cluster in input.eks.clusters
 	some config in cluster.encryption
-	some key in input.kms.keys
-	config.key_arn == key.arn
+	some key in keys_by_arn[config.key_arn]
 	key.state in {"Disabled", "PendingDeletion"}
 	finding := {
 		"resource": cluster.arn,
@@ -44,6 +43,14 @@ deny contains finding if {
 			[cluster.name, key.id, state_text(key)],
 		),
 	}
+}
+
+# Keys by ARN, built once per evaluation so that each cluster looks its key up
+# instead of scanning them all (linear in the resources read). A set per ARN, as a
+# snapshot may hold one ARN twice.
+keys_by_arn[arn] contains key if {
+	some key in input.kms.keys
+	arn := key.arn
 }
 
 state_text(key) := "disabled" if key.state == "Disabled"

@@ -40,17 +40,15 @@ package archaudit.rules.alb_security_group_world_beyond_web_ports
 import rego.v1
 
 deny contains finding if {
-	some lb in input.elbv2.load_balancers
-	lb.type == "application"
-	lb.scheme == "internet-facing"
 	some group in input.ec2.security_groups
-	group.id in object.get(lb, "security_group_ids", [])
+	lbs := internet_facing_albs[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		world(rule)
 		not web_port(rule)
 	}
 	count(wide) > 0
+	some lb in lbs
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
@@ -59,6 +57,17 @@ deny contains finding if {
 			[group.name, group.id, lb.name, concat(", ", sort(wide))],
 		),
 	}
+}
+
+# The internet-facing ALBs of each security group, by group id: built once per
+# evaluation so that no group is matched against every load balancer and a group's
+# rules are judged once, however many load balancers share it (linear in the
+# resources read).
+internet_facing_albs[id] contains lb if {
+	some lb in input.elbv2.load_balancers
+	lb.type == "application"
+	lb.scheme == "internet-facing"
+	some id in object.get(lb, "security_group_ids", [])
 }
 
 web_port(rule) if {

@@ -40,12 +40,13 @@ import rego.v1
 
 deny contains finding if {
 	some group in input.ec2.security_groups
-	some owner in owners(group.id)
+	group_owners := owners[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
 	}
 	count(wide) > 0
+	some owner in group_owners
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
@@ -56,10 +57,13 @@ deny contains finding if {
 	}
 }
 
-owners(id) := {fs.id |
+# The file systems using each security group, by group id: built once per evaluation
+# rather than scanning every mount target for each group (linear in the resources read).
+owners[id] contains fs_id if {
 	some fs in input.efs.file_systems
 	some target in fs.mount_targets
-	id in object.get(target, "security_group_ids", [])
+	some id in object.get(target, "security_group_ids", [])
+	fs_id := fs.id
 }
 
 # Every address: 0.0.0.0/0 or ::/0.
@@ -71,16 +75,17 @@ source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
 
 source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
-# The VPC's IPv4 blocks (primary and secondary).
-vpc_blocks(vpc_id) := {block |
+# Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
+# rather than scanning every VPC for each ingress rule (linear in the resources read).
+vpc_blocks[id] contains block if {
 	some vpc in input.ec2.vpcs
-	vpc.id == vpc_id
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
+	id := vpc.id
 }
 
 # A CIDR source inside one of the VPC's blocks.
 inside(vpc_id, cidr) if {
-	some block in vpc_blocks(vpc_id)
+	some block in vpc_blocks[vpc_id]
 	net.cidr_contains(block, cidr)
 }
 

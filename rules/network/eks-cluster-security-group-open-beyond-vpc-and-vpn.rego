@@ -43,15 +43,15 @@ package archaudit.rules.eks_cluster_security_group_open_beyond_vpc_and_vpn
 import rego.v1
 
 deny contains finding if {
-	some cluster in input.eks.clusters
 	some group in input.ec2.security_groups
-	group.id in cluster_groups(cluster)
+	clusters := clusters_by_group[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
 		not from_vpn(rule)
 	}
 	count(wide) > 0
+	some cluster in clusters
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
@@ -60,6 +60,14 @@ deny contains finding if {
 			[group.name, group.id, cluster.name, concat(", ", sort(wide))],
 		),
 	}
+}
+
+# The clusters of each security group, by group id: built once per evaluation so that
+# no group is matched against every cluster and a group's rules are judged once,
+# however many clusters share it (linear in the resources read).
+clusters_by_group[id] contains cluster if {
+	some cluster in input.eks.clusters
+	some id in cluster_groups(cluster)
 }
 
 cluster_groups(cluster) := {id |
@@ -83,16 +91,17 @@ source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
 
 source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
-# The VPC's IPv4 blocks (primary and secondary).
-vpc_blocks(vpc_id) := {block |
+# Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
+# rather than scanning every VPC for each ingress rule (linear in the resources read).
+vpc_blocks[id] contains block if {
 	some vpc in input.ec2.vpcs
-	vpc.id == vpc_id
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
+	id := vpc.id
 }
 
 # A CIDR source inside one of the VPC's blocks.
 inside(vpc_id, cidr) if {
-	some block in vpc_blocks(vpc_id)
+	some block in vpc_blocks[vpc_id]
 	net.cidr_contains(block, cidr)
 }
 

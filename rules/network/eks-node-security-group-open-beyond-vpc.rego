@@ -58,7 +58,7 @@ deny contains finding if {
 		"region": group.region,
 		"message": sprintf(
 			"node security group %s (%s) of EKS cluster %s admits addresses outside its VPC: %s",
-			[group.name, group.id, concat(", ", sort(clusters_of(group.id))), concat(", ", sort(wide))],
+			[group.name, group.id, concat(", ", sort(clusters_of[group.id])), concat(", ", sort(wide))],
 		),
 	}
 }
@@ -79,7 +79,9 @@ node_group_clusters contains [id, cluster.name] if {
 
 node_groups_ids := {id | some [id, _] in node_group_clusters}
 
-clusters_of(id) := {cluster | some [id2, cluster] in node_group_clusters; id2 == id}
+# The clusters each node security group serves, by group id (one pass over the pairs,
+# not one per group: linear in the resources read).
+clusters_of[id] contains cluster if some [id, cluster] in node_group_clusters
 
 cluster_groups := {id |
 	some cluster in input.eks.clusters
@@ -113,16 +115,17 @@ source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
 
 source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
-# The VPC's IPv4 blocks (primary and secondary).
-vpc_blocks(vpc_id) := {block |
+# Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
+# rather than scanning every VPC for each ingress rule (linear in the resources read).
+vpc_blocks[id] contains block if {
 	some vpc in input.ec2.vpcs
-	vpc.id == vpc_id
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
+	id := vpc.id
 }
 
 # A CIDR source inside one of the VPC's blocks.
 inside(vpc_id, cidr) if {
-	some block in vpc_blocks(vpc_id)
+	some block in vpc_blocks[vpc_id]
 	net.cidr_contains(block, cidr)
 }
 

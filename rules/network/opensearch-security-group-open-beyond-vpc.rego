@@ -41,12 +41,13 @@ import rego.v1
 
 deny contains finding if {
 	some group in input.ec2.security_groups
-	some owner in owners(group.id)
+	group_owners := owners[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
 	}
 	count(wide) > 0
+	some owner in group_owners
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
@@ -57,9 +58,12 @@ deny contains finding if {
 	}
 }
 
-owners(id) := {domain.name |
+# The domains using each security group, by group id: built once per evaluation
+# rather than scanning every domain for each group (linear in the resources read).
+owners[id] contains name if {
 	some domain in input.opensearch.domains
-	id in object.get(domain, "security_group_ids", [])
+	some id in object.get(domain, "security_group_ids", [])
+	name := domain.name
 }
 
 # Every address: 0.0.0.0/0 or ::/0.
@@ -71,16 +75,17 @@ source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
 
 source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
-# The VPC's IPv4 blocks (primary and secondary).
-vpc_blocks(vpc_id) := {block |
+# Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
+# rather than scanning every VPC for each ingress rule (linear in the resources read).
+vpc_blocks[id] contains block if {
 	some vpc in input.ec2.vpcs
-	vpc.id == vpc_id
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
+	id := vpc.id
 }
 
 # A CIDR source inside one of the VPC's blocks.
 inside(vpc_id, cidr) if {
-	some block in vpc_blocks(vpc_id)
+	some block in vpc_blocks[vpc_id]
 	net.cidr_contains(block, cidr)
 }
 

@@ -60,9 +60,13 @@ deny contains finding if {
 	}
 }
 
+# A TCP rule whose range includes a watched port (the protocol tested once per rule,
+# not once per port).
 exposes(rule) if {
+	rule.protocol in {"tcp", "6"}
 	some port in watched
-	tcp_covers(rule, port)
+	rule.from_port <= port
+	port <= rule.to_port
 }
 
 # Every address: 0.0.0.0/0 or ::/0.
@@ -81,13 +85,6 @@ all_ports(rule) if {
 	rule.protocol in {"tcp", "6"}
 	rule.from_port <= 0
 	rule.to_port >= 65535
-}
-
-# A TCP rule whose range includes the port.
-tcp_covers(rule, port) if {
-	rule.protocol in {"tcp", "6"}
-	rule.from_port <= port
-	port <= rule.to_port
 }
 
 ports(rule) := "all traffic" if rule.protocol == "-1"

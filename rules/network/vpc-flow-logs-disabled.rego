@@ -57,18 +57,25 @@ deny contains finding if {
 	}
 }
 
-vpc_flow_logged(vpc) if {
+# The ids of the resources that have a flow log, and the flow-logged subnets of each
+# VPC, built once per evaluation rather than scanning every flow log and subnet for
+# each VPC (linear in the resources read).
+flow_logged contains id if {
 	some fl in input.ec2.flow_logs
-	fl.resource_id == vpc.id
+	id := fl.resource_id
 }
 
-# Subnets of the VPC that have a flow log of their own.
-logged_subnets(vpc) := {subnet.id |
+logged_subnets_by_vpc[vpc_id] contains id if {
 	some subnet in input.ec2.subnets
-	subnet.vpc_id == vpc.id
-	some fl in input.ec2.flow_logs
-	fl.resource_id == subnet.id
+	id := subnet.id
+	id in flow_logged
+	vpc_id := subnet.vpc_id
 }
+
+vpc_flow_logged(vpc) if vpc.id in flow_logged
+
+# Subnets of the VPC that have a flow log of their own.
+logged_subnets(vpc) := {id | some id in logged_subnets_by_vpc[vpc.id]}
 
 partial_coverage(vpc) := "" if count(logged_subnets(vpc)) == 0
 

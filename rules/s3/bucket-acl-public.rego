@@ -56,7 +56,10 @@ deny contains finding if {
 
 ignored(bucket) if bucket.public_access_block.ignore_public_acls == true
 
-ignored(_) if {
+ignored(_) if account_ignore_public_acls
+
+# The account-level setting, read once per evaluation rather than once per bucket.
+account_ignore_public_acls if {
 	some block in input.s3control.public_access_blocks
 	block.ignore_public_acls == true
 }

@@ -52,7 +52,10 @@ deny contains finding if {
 
 restricted(bucket) if bucket.public_access_block.restrict_public_buckets == true
 
-restricted(_) if {
+restricted(_) if account_restrict_public_buckets
+
+# The account-level setting, read once per evaluation rather than once per bucket.
+account_restrict_public_buckets if {
 	some block in input.s3control.public_access_blocks
 	block.restrict_public_buckets == true
 }

@@ -53,8 +53,13 @@ deny contains finding if {
 
 on_for(bucket, setting) if bucket.public_access_block[setting] == true
 
-on_for(_, setting) if {
+on_for(_, setting) if setting in account_on
+
+# The settings on at account level, read once per evaluation rather than once per
+# bucket and setting.
+account_on contains setting if {
 	some block in input.s3control.public_access_blocks
+	some setting in block_settings
 	block[setting] == true
 }
 

@@ -42,9 +42,10 @@ secret_name_pattern := `password|passwd|secret|token|api[_-]?key|private[_-]?key
 
 deny contains finding if {
 	some param in input.ssm.parameters
+	# The type first: the name test is a regular expression, compiled on each call.
+	param.type != "SecureString"
 	not aws_managed(param)
 	looks_secret(param)
-	param.type != "SecureString"
 	finding := {
 		"resource": param.arn,
 		"region": param.region,

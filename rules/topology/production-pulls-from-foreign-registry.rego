@@ -48,9 +48,9 @@ deny contains finding if {
 	some statement in as_array(object.get(repo, ["policy", "Statement"], []))
 	statement.Effect == "Allow"
 	grants_pull(statement)
-	some account in production_accounts
-	account.id != input.account.id
-	names_account(statement, account.id)
+	some id in named_accounts(statement)
+	id != input.account.id
+	some account in production_accounts[id]
 	finding := {
 		"resource": repo.arn,
 		"region": repo.region,
@@ -61,7 +61,14 @@ deny contains finding if {
 	}
 }
 
-production_accounts := [a | some a in input.org.accounts; a.role == "production"]
+# Production accounts by id, built once per evaluation so that each statement looks
+# up the accounts it names instead of scanning them all (linear in the resources
+# read). A set per id, as an organization file may list one id twice.
+production_accounts[id] contains a if {
+	some a in input.org.accounts
+	a.role == "production"
+	id := a.id
+}
 
 pull_actions := {"ecr:batchgetimage", "ecr:getdownloadurlforlayer", "ecr:*", "*"}
 
@@ -70,9 +77,10 @@ grants_pull(statement) if {
 	lower(action) in pull_actions
 }
 
-names_account(statement, id) if {
+# The accounts of the statement's AWS principals.
+named_accounts(statement) := {id |
 	some principal in as_array(object.get(statement, ["Principal", "AWS"], []))
-	principal_account(principal) == id
+	id := principal_account(principal)
 }
 
 # "123456789012", "arn:aws:iam::123456789012:root" or any IAM ARN of the account.

@@ -47,7 +47,11 @@ deny contains finding if {
 
 protected(lb) if lb.web_acl_arn
 
-protected(lb) if {
+protected(lb) if lb.arn in acl_associated
+
+# The resources associated with any web ACL, built once per evaluation rather than
+# scanning every web ACL for each load balancer (linear in the resources read).
+acl_associated contains arn if {
 	some acl in input.wafv2.web_acls
-	lb.arn in acl.associated_resources
+	some arn in acl.associated_resources
 }

@@ -87,13 +87,28 @@ aws_managed_groups(acl) := {rule.managed_rule_group.name |
 	rule.managed_rule_group.vendor == "AWS"
 }
 
-internet_facing_albs(acl) := sort({lb.name |
+internet_facing_albs(acl) := sort({name | some name in albs_by_web_acl[acl.arn]} | {name |
+	some arn in acl.associated_resources
+	some name in albs_by_arn[arn]
+})
+
+# The internet-facing ALBs by the web ACL they name and by their own ARN (for the
+# ACL's associated resources), built once per evaluation rather than scanning every
+# load balancer for each web ACL (linear in the resources read).
+albs_by_web_acl[acl_arn] contains name if {
+	some lb in internet_facing
+	acl_arn := lb.web_acl_arn
+	name := lb.name
+}
+
+albs_by_arn[arn] contains name if {
+	some lb in internet_facing
+	arn := lb.arn
+	name := lb.name
+}
+
+internet_facing contains lb if {
 	some lb in input.elbv2.load_balancers
 	lb.type == "application"
 	lb.scheme == "internet-facing"
-	associated(acl, lb)
-})
-
-associated(acl, lb) if lb.web_acl_arn == acl.arn
-
-associated(acl, lb) if lb.arn in acl.associated_resources
+}
