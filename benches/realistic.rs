@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+/// The binary's allocator (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Writes (once per run) and returns an organization of `accounts` realistic
 /// accounts of about 1,000 resources.
 fn organization(dir: &Path, accounts: usize) -> PathBuf {

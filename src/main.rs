@@ -5,6 +5,12 @@ use archaudit::report::escape::error_line;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Rule evaluation allocates and frees small values all the time: mimalloc
+/// makes it about 1.4x faster than the system allocator (see the README's
+/// benchmarks).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
