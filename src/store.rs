@@ -11,7 +11,7 @@
 use crate::aws::{base_config, bucket_region, classify, error_code, in_region, s3_client};
 use crate::aws::{AwsOptions, CallError};
 use crate::limits::{read_data_file, too_large, RAISE_HINT};
-use crate::snapshot::{decode_snapshot, merge_snapshots, ErrorClass, Snapshot};
+use crate::snapshot::{load_whole, ErrorClass, Snapshot, SnapshotSource};
 use anyhow::{anyhow, bail, Context, Result};
 use aws_config::SdkConfig;
 use aws_sdk_s3::types::ServerSideEncryption;
@@ -298,7 +298,7 @@ pub fn write(
 /// Loads snapshot inputs and merges them into one snapshot: local files,
 /// `s3://bucket/key` objects and `s3://bucket/prefix/` prefixes (every
 /// `*.json` / `*.json.zst` object directly under it). Shards are merged and
-/// their set checked (see [`merge_snapshots`]): an account in two inputs, a
+/// their set checked (see [`crate::snapshot::merge_snapshots`]): an account in two inputs, a
 /// shard given twice or shards of different counts are errors; a missing
 /// shard's accounts become coverage gaps.
 ///
@@ -308,6 +308,17 @@ pub fn load_snapshot_inputs(
     aws: &AwsOptions,
     max_bytes: u64,
 ) -> Result<Snapshot> {
+    load_whole(&snapshot_sources(specs, aws, max_bytes)?, max_bytes)
+}
+
+/// The snapshot inputs (files, `s3://` objects and prefixes), each named by
+/// its origin, in the order given with prefixes expanded: S3 objects fetched,
+/// local files left to be read (see [`SnapshotSource`]).
+pub fn snapshot_sources(
+    specs: &[String],
+    aws: &AwsOptions,
+    max_bytes: u64,
+) -> Result<Vec<(String, SnapshotSource)>> {
     if specs.is_empty() {
         bail!("no snapshot given");
     }
@@ -339,21 +350,30 @@ pub fn load_snapshot_inputs(
     } else {
         (specs.to_vec(), HashMap::new())
     };
-    let parts = origins
+    origins
         .into_iter()
         .map(|origin| {
-            let bytes = if is_s3_uri(&origin) {
-                fetched
-                    .remove(&origin)
-                    .ok_or_else(|| anyhow!("{origin}: given twice"))?
+            let source = if is_s3_uri(&origin) {
+                SnapshotSource::Fetched(
+                    fetched
+                        .remove(&origin)
+                        .ok_or_else(|| anyhow!("{origin}: given twice"))?,
+                )
+            } else if std::fs::metadata(&origin).is_ok_and(|m| m.is_file()) {
+                SnapshotSource::File(origin.clone().into())
             } else {
-                read_data_file(Path::new(&origin), "snapshot", max_bytes, RAISE_HINT)?
+                // A pipe or device cannot be read twice (and what is not
+                // there at all gets its error here).
+                SnapshotSource::Fetched(read_data_file(
+                    Path::new(&origin),
+                    "snapshot",
+                    max_bytes,
+                    RAISE_HINT,
+                )?)
             };
-            let snapshot = decode_snapshot(&bytes, &origin, max_bytes)?;
-            Ok((origin, snapshot))
+            Ok((origin, source))
         })
-        .collect::<Result<Vec<_>>>()?;
-    merge_snapshots(parts)
+        .collect()
 }
 
 #[cfg(test)]

@@ -58,3 +58,20 @@ fn table_report_of_the_drifted_example() {
     assert!(!table.contains('\u{1b}'), "no colour codes off a terminal");
     insta::assert_snapshot!("drifted-table", table);
 }
+
+/// `check` reads a snapshot file one account at a time: its report is the
+/// one the whole snapshot gives, byte for byte.
+#[test]
+fn check_reads_one_account_at_a_time_to_the_same_report() {
+    for path in [
+        "fixtures/snapshots/reference-drifted.json",
+        "fixtures/snapshots/reference-compliant.json",
+    ] {
+        let snapshot = load_snapshot(&repo(path)).unwrap();
+        let (evaluation, whole) = render_snapshot(&snapshot, &mut JsonReporter);
+        let (code, streamed, stderr) = crate::util::archaudit(&["check", path, "--format", "json"]);
+        let expected = if evaluation.findings.is_empty() { 0 } else { 1 };
+        assert_eq!(code, expected, "{path}: {stderr}");
+        assert_eq!(streamed, whole, "{path}");
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::args::{CatalogueArgs, CollectionArgs, ReportArgs};
 use super::collect::{collect, options};
-use super::pipeline::{Output, Pipeline, ReportInputs};
+use super::pipeline::{Output, Pipeline, ReportInputs, Subject};
 use anyhow::Result;
 use clap::Args;
 use std::process::ExitCode;
@@ -28,5 +28,5 @@ pub(super) fn run(args: AuditArgs) -> Result<ExitCode> {
     // States and the baseline are read first: a bad one shows before a long collection.
     let inputs = ReportInputs::read(&args.report, &options.aws)?;
     let snapshot = collect(&options, args.collect.verbose)?;
-    pipeline.report(snapshot, &args.report, inputs, &output)
+    pipeline.report(Subject::Whole(snapshot), &args.report, inputs, &output)
 }

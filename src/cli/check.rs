@@ -1,9 +1,11 @@
 //! `archaudit check`: evaluate saved snapshots (merging shards), offline.
 
 use super::args::{CatalogueArgs, ReportArgs};
-use super::pipeline::{Output, Pipeline, ReportInputs};
+use super::pipeline::{Output, Pipeline, ReportInputs, Subject};
 use crate::aws::AwsOptions;
-use crate::store::load_snapshot_inputs;
+use crate::report::Format;
+use crate::snapshot::{load_whole, SnapshotStream};
+use crate::store::snapshot_sources;
 use anyhow::Result;
 use clap::Args;
 use std::process::ExitCode;
@@ -36,7 +38,19 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode> {
         args.report.sse_kms_key_id.as_deref(),
         aws.clone(),
     )?;
-    let snapshot = load_snapshot_inputs(&args.snapshots, &aws, args.report.max_input_size)?;
+    let max = args.report.max_input_size;
+    let sources = snapshot_sources(&args.snapshots, &aws, max)?;
+    // Read one account at a time unless the report needs the snapshot whole:
+    // memory then grows with the largest accounts, not the organization.
+    let report = &args.report;
+    let subject = if report.tfstate.is_empty()
+        && report.baseline.is_none()
+        && report.format != Format::Html
+    {
+        Subject::Streamed(SnapshotStream::open(sources, max)?)
+    } else {
+        Subject::Whole(load_whole(&sources, max)?)
+    };
     let inputs = ReportInputs::read(&args.report, &aws)?;
-    pipeline.report(snapshot, &args.report, inputs, &output)
+    pipeline.report(subject, &args.report, inputs, &output)
 }

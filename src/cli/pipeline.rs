@@ -15,7 +15,7 @@ use crate::limits::is_too_large;
 use crate::report::escape::error_line;
 use crate::report::{reporter, sarif_category, Baseline, Format, Presentation, Report};
 use crate::severity::Severity;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, SnapshotStream};
 use crate::store::{self, is_s3_uri, load_snapshot_inputs, Encryption};
 use crate::terraform::state::parse_state_keeping;
 use crate::terraform::{expand_state_glob, Locations, Sources, State};
@@ -29,6 +29,25 @@ pub(super) struct Pipeline {
     pub config: Config,
     pub catalogue: Catalogue,
     compiled: CompiledRules,
+}
+
+/// What a report evaluates.
+pub(super) enum Subject {
+    /// A snapshot held whole: collected now, or needed whole by the report
+    /// (Terraform drift, a baseline, the HTML page).
+    Whole(Snapshot),
+    /// Snapshot inputs read one account at a time.
+    Streamed(SnapshotStream),
+}
+
+impl Subject {
+    /// The organization and its accounts (their sections may not be there).
+    fn outline(&self) -> &Snapshot {
+        match self {
+            Subject::Whole(snapshot) => snapshot,
+            Subject::Streamed(stream) => stream.outline(),
+        }
+    }
 }
 
 /// One run's findings: evaluated, with suppressions applied.
@@ -89,24 +108,44 @@ impl Pipeline {
         let drift =
             terraform.map(|t| compute_drift(&snapshot, &t.states, t.errors.clone(), &config.drift));
         let input = drift.as_ref().map(Drift::input);
-        let mut evaluation = self
+        let evaluation = self
             .compiled
             .evaluate_with(&snapshot, &roles, input.as_ref())?;
+        let mut run = self.suppressed(evaluation, snapshot.generated_at.clone());
+        run.snapshot = Some(snapshot);
+        run.drift = drift;
+        Ok(run)
+    }
+
+    /// A snapshot evaluated one account at a time, never held whole (no
+    /// drift: Terraform drift needs every account at once).
+    pub fn run_streamed(&self, stream: &SnapshotStream) -> Result<Run> {
+        let outline = stream.outline();
+        let roles = self.config.assign_roles(outline);
+        let evaluation = stream.with_accounts(|accounts| {
+            self.compiled
+                .evaluate_accounts(outline, accounts, &roles, None)
+        })?;
+        Ok(self.suppressed(evaluation, outline.generated_at.clone()))
+    }
+
+    /// A run of `evaluation` with the config's suppressions applied.
+    fn suppressed(&self, mut evaluation: Evaluation, generated_at: String) -> Run {
         let today = jiff::Zoned::now().date();
         let outcome = suppress::apply(
             std::mem::take(&mut evaluation.findings),
-            &config.suppressions,
+            &self.config.suppressions,
             today,
         );
         evaluation.findings = outcome.findings;
-        Ok(Run {
-            generated_at: snapshot.generated_at.clone(),
+        Run {
+            generated_at,
             evaluation,
             suppressed: outcome.suppressed,
             notes: outcome.notes,
-            snapshot: Some(snapshot),
-            drift,
-        })
+            snapshot: None,
+            drift: None,
+        }
     }
 
     /// What reporters see of a run.
@@ -133,18 +172,21 @@ impl Pipeline {
     /// report; the exit code.
     pub fn report(
         &self,
-        snapshot: Snapshot,
+        subject: Subject,
         args: &ReportArgs,
         inputs: ReportInputs,
         output: &Output,
     ) -> Result<ExitCode> {
-        let category = category(args.category.as_deref(), Some(&snapshot));
+        let category = category(args.category.as_deref(), Some(subject.outline()));
         let ReportInputs {
             terraform,
             baseline,
         } = inputs;
         let terraform = terraform.as_ref();
-        let run = self.run(Input::Snapshot(snapshot), terraform)?;
+        let run = match subject {
+            Subject::Whole(snapshot) => self.run(Input::Snapshot(snapshot), terraform)?,
+            Subject::Streamed(stream) => self.run_streamed(&stream)?,
+        };
         let mut resources = None;
         let baseline = match baseline {
             Some((source, input)) => {
@@ -382,11 +424,12 @@ impl Output {
     /// Writes what `write` produces.
     pub fn write(&self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
         match &self.to {
-            Some(spec) => {
+            Some(spec) if is_s3_uri(spec) => {
                 let mut buffer = Vec::new();
                 write(&mut buffer)?;
                 store::write(spec, buffer, &self.aws, &self.encryption, "the report")?;
             }
+            Some(path) => write_file(Path::new(path), write)?,
             None => {
                 let mut out = std::io::stdout().lock();
                 write(&mut out)?;
@@ -394,5 +437,76 @@ impl Output {
             }
         }
         Ok(())
+    }
+}
+
+/// Writes a report file as it is produced (a large organization's report is
+/// not held in memory), through a temporary file beside it that replaces it
+/// only once complete: a failed run leaves no truncated report.
+fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let cannot = || format!("{}: cannot write the report", path.display());
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        // A device or pipe (`--output /dev/stdout`): written in place.
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(cannot)?;
+        write(&mut out)?;
+        return out.flush().with_context(cannot);
+    }
+    let name = path.file_name().with_context(cannot)?;
+    let mut partial = name.to_os_string();
+    partial.push(".partial");
+    let partial = path.with_file_name(partial);
+    let written = (|| {
+        let file = std::fs::File::create(&partial).with_context(cannot)?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        out.into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(cannot)?
+            .sync_all()
+            .with_context(cannot)?;
+        std::fs::rename(&partial, path).with_context(cannot)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report that fails halfway leaves the earlier report in place and
+    /// nothing partial beside it; one that completes replaces it.
+    #[test]
+    fn report_files_are_replaced_only_when_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "yesterday").unwrap();
+        let err = write_file(&path, |out| {
+            out.write_all(b"{\"findings\": [")?;
+            bail!("the reporter failed")
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "the reporter failed");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "yesterday");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+
+        write_file(&path, |out| Ok(out.write_all(b"today")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "today");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        let err = write_file(&dir.path().join("no/such/dir/report.json"), |out| {
+            Ok(out.write_all(b"x")?)
+        })
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("no/such/dir/report.json: cannot write the report"),
+            "{err:#}"
+        );
     }
 }

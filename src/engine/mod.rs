@@ -2,8 +2,10 @@
 //! findings and coverage gaps. It never touches AWS or output.
 //!
 //! Rules are compiled once into a `regorus` engine; each account is evaluated on
-//! a clone of it, in parallel with rayon. A rule sees one account at a time
-//! (`input`) plus an org-wide view (`input.org`) for topology rules. A rule's
+//! a clone of it, in parallel with rayon, and released once evaluated (accounts
+//! may come streamed from a file: see [`CompiledRules::evaluate_accounts`]).
+//! A rule sees one account at a time (`input`) plus an org-wide view
+//! (`input.org`) for topology rules. A rule's
 //! findings in a region whose data it needs was not read are dropped and the
 //! rule is reported as not evaluated there: never a silent pass.
 //!
@@ -35,6 +37,7 @@ use crate::snapshot::{
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -213,20 +216,21 @@ impl Catalogue {
                 .add_policy(rule.path.clone(), rule.source.clone())
                 .map_err(|e| rule_error(rule, &e, &self.limits))?;
         }
-        let compiled = CompiledRules {
+        let empty = AccountSnapshot::default();
+        let org = OrgView::default().input()?;
+        engine.set_input(account_input(&empty, "", UNASSIGNED, &org, None)?);
+        for rule in &self.rules {
+            eval_guarded(&mut engine, rule, &self.limits)
+                .map_err(|f| anyhow!("rule file {} (over an empty account)", f.message))?;
+        }
+        // The engine is now prepared (regorus analyses every module on the
+        // first evaluation and keeps the result): each clone starts from there
+        // instead of analysing the catalogue again.
+        Ok(CompiledRules {
             engine,
             rules: self.rules.clone(),
             limits: self.limits,
-        };
-        let empty = AccountSnapshot::default();
-        let org = OrgView::default().input()?;
-        let mut probe = compiled.engine.clone();
-        probe.set_input(account_input(&empty, "", UNASSIGNED, &org, None)?);
-        for rule in &compiled.rules {
-            eval_guarded(&mut probe, rule, &self.limits)
-                .map_err(|f| anyhow!("rule file {} (over an empty account)", f.message))?;
-        }
-        Ok(compiled)
+        })
     }
 }
 
@@ -574,14 +578,34 @@ impl CompiledRules {
         roles: &BTreeMap<String, String>,
         terraform: Option<&TerraformInput>,
     ) -> Result<Evaluation> {
+        self.evaluate_accounts(snapshot, snapshot.accounts.iter().map(Ok), roles, terraform)
+    }
+
+    /// Evaluates the accounts `accounts` yields, each released once
+    /// evaluated, so that a snapshot streamed from a file (see
+    /// [`crate::snapshot::SnapshotStream`]) is never held whole. `outline`
+    /// gives the run's `now`, the organization and every account's identity
+    /// (its sections are not read); `accounts` must yield the same accounts,
+    /// in any order. An error from `accounts` ends the evaluation with it.
+    pub fn evaluate_accounts<A, I>(
+        &self,
+        outline: &Snapshot,
+        accounts: I,
+        roles: &BTreeMap<String, String>,
+        terraform: Option<&TerraformInput>,
+    ) -> Result<Evaluation>
+    where
+        A: Borrow<AccountSnapshot> + Send,
+        I: Iterator<Item = Result<A>> + Send,
+    {
         let role_of = |id: &str| roles.get(id).map(String::as_str);
         let org = OrgView {
-            id: snapshot.organization.as_ref().map(|o| o.id.clone()),
-            management_account_id: snapshot
+            id: outline.organization.as_ref().map(|o| o.id.clone()),
+            management_account_id: outline
                 .organization
                 .as_ref()
                 .map(|o| o.management_account_id.clone()),
-            accounts: snapshot
+            accounts: outline
                 .accounts
                 .iter()
                 .map(|a| OrgAccount {
@@ -593,23 +617,34 @@ impl CompiledRules {
         };
 
         let run = RunContext {
-            now: &snapshot.generated_at,
+            now: &outline.generated_at,
             org: org.input()?,
             terraform,
             timed_out: Mutex::new(BTreeMap::new()),
         };
-        let results = limits::run(|| {
-            snapshot
-                .accounts
-                .par_iter()
+        let mut results = limits::run(|| {
+            accounts
+                .par_bridge()
                 .map_init(
                     || self.engine.clone(),
                     |engine, account| {
-                        self.evaluate_account(engine, account, role_of(&account.account.id), &run)
+                        let account = account?;
+                        let account = account.borrow();
+                        let role = role_of(&account.account.id);
+                        let result = self.evaluate_account(engine, account, role, &run)?;
+                        let info = AccountInfo {
+                            id: account.account.id.clone(),
+                            name: account.account.name.clone(),
+                            role: role.unwrap_or(UNASSIGNED).to_string(),
+                            resources: account.resource_count(),
+                        };
+                        Ok((info, result))
                     },
                 )
                 .collect::<Result<Vec<_>>>()
         })?;
+        // Accounts finish in any order; the report lists them by id.
+        results.sort_by(|a, b| a.0.id.cmp(&b.0.id));
 
         // A rule that ran out of time is not evaluated anywhere, also where it
         // finished before that, so the report does not depend on which account
@@ -619,8 +654,9 @@ impl CompiledRules {
         let mut gaps = Vec::new();
         let mut rules_run = BTreeSet::new();
         let mut evaluated = BTreeMap::new();
-        let (mut checks, mut checks_not_evaluated) = (0, 0);
-        for (account, mut result) in snapshot.accounts.iter().zip(results) {
+        let mut accounts = Vec::with_capacity(results.len());
+        let (mut checks, mut checks_not_evaluated, mut resources) = (0, 0, 0);
+        for (account, mut result) in results {
             for (rule, failure) in &timed_out {
                 if result.rules_evaluated.remove(rule) {
                     result.findings.retain(|f| &f.rule_id != rule);
@@ -629,12 +665,13 @@ impl CompiledRules {
             }
             findings.extend(result.findings);
             rules_run.extend(result.rules_evaluated.iter().cloned());
-            evaluated.insert(account.account.id.clone(), result.rules_evaluated);
+            evaluated.insert(account.id.clone(), result.rules_evaluated);
             checks += result.checks;
             checks_not_evaluated += result.not_evaluated.len();
+            resources += account.resources;
             for ((region, service), (error, message, rules)) in result.gaps {
                 gaps.push(CoverageGap {
-                    account_id: account.account.id.clone(),
+                    account_id: account.id.clone(),
                     region,
                     service,
                     error,
@@ -642,6 +679,7 @@ impl CompiledRules {
                     rules_not_evaluated: rules.into_iter().collect(),
                 });
             }
+            accounts.push(account);
         }
         findings.sort_by(|a, b| {
             (
@@ -666,18 +704,9 @@ impl CompiledRules {
         Ok(Evaluation {
             findings,
             gaps,
-            accounts: snapshot
-                .accounts
-                .iter()
-                .map(|a| AccountInfo {
-                    id: a.account.id.clone(),
-                    name: a.account.name.clone(),
-                    role: role_of(&a.account.id).unwrap_or(UNASSIGNED).to_string(),
-                    resources: a.resource_count(),
-                })
-                .collect(),
+            accounts,
             rules_run: rules_run.len(),
-            resources: snapshot.resource_count(),
+            resources,
             checks,
             checks_not_evaluated,
             evaluated: Some(evaluated),

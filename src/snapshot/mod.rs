@@ -33,6 +33,7 @@ mod coverage;
 mod io;
 mod section;
 mod shard;
+mod stream;
 mod terraform;
 mod validate;
 
@@ -43,6 +44,7 @@ pub use section::{
 };
 pub(crate) use section::{section, sort_by_key};
 pub use shard::*;
+pub use stream::{load_whole, Accounts, SnapshotSource, SnapshotStream};
 pub use terraform::*;
 pub use validate::{is_account_id, is_region_name, is_rfc3339, validate};
 

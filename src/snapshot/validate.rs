@@ -83,14 +83,24 @@ fn quoted(value: &str) -> String {
 pub fn validate(snapshot: &mut Snapshot, origin: &str) -> Result<()> {
     check_structure(snapshot, origin)?;
     for (i, account) in snapshot.accounts.iter_mut().enumerate() {
-        let sections = sections(account);
-        check_resource_regions(account, &sections, &format!("{origin}: accounts[{i}]"))?;
-        mark_unparsable_values(account, &sections);
+        validate_account(account, &format!("{origin}: accounts[{i}]"))?;
     }
     Ok(())
 }
 
-fn check_structure(snapshot: &Snapshot, origin: &str) -> Result<()> {
+/// The checks of [`validate`] over one account's sections (`at` names it in
+/// errors): for a snapshot read one account at a time, after
+/// [`check_structure`] passed over its outline.
+pub fn validate_account(account: &mut AccountSnapshot, at: &str) -> Result<()> {
+    let sections = sections(account);
+    check_resource_regions(account, &sections, at)?;
+    mark_unparsable_values(account, &sections);
+    Ok(())
+}
+
+/// The checks of [`validate`] that need no section: dates, ids, regions,
+/// every account once.
+pub fn check_structure(snapshot: &Snapshot, origin: &str) -> Result<()> {
     if !is_rfc3339(&snapshot.generated_at) {
         bail!(
             "{origin}: generated_at: {} is not an RFC 3339 date-time (e.g. 2026-11-24T06:00:00Z): \
