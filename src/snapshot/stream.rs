@@ -54,10 +54,9 @@ impl SnapshotSource {
         }
     }
 
-    /// The input's JSON as a stream: decompressed when it is zstd, and cut off
-    /// past `max` bytes (the whole read then reports the limit).
-    fn reader(&self, max: u64) -> Result<Box<dyn Read + '_>> {
-        let buffered: Box<dyn BufRead + '_> = match self {
+    /// The input as stored, buffered.
+    fn open(&self, max: u64) -> Result<Box<dyn BufRead + '_>> {
+        Ok(match self {
             SnapshotSource::File(path) => {
                 let file = std::fs::File::open(path)?;
                 if file.metadata()?.len() > max {
@@ -66,18 +65,34 @@ impl SnapshotSource {
                 Box::new(BufReader::with_capacity(1 << 20, file))
             }
             SnapshotSource::Fetched(bytes) => Box::new(&bytes[..]),
-        };
-        let mut buffered = buffered;
-        let head = buffered.fill_buf()?;
-        if head.starts_with(&ZSTD_MAGIC) {
-            let decoder = zstd::stream::read::Decoder::with_buffer(buffered)?;
-            Ok(Box::new(BufReader::new(Limited {
-                inner: decoder,
-                left: max,
-            })))
-        } else {
-            Ok(Box::new(buffered))
+        })
+    }
+
+    /// The input's JSON as a stream: decompressed when it is zstd, and failing
+    /// past `max` bytes (the whole read then reports the limit). With
+    /// `measure`, a zstd stream's size is counted first, through a small
+    /// buffer, so that a bomb is refused before anything parses it.
+    fn reader(&self, max: u64, measure: bool) -> Result<Box<dyn Read + '_>> {
+        let mut buffered = self.open(max)?;
+        if !buffered.fill_buf()?.starts_with(&ZSTD_MAGIC) {
+            return Ok(Box::new(buffered));
         }
+        if measure {
+            let decoder = zstd::stream::read::Decoder::with_buffer(buffered)?;
+            let size = std::io::copy(
+                &mut decoder.take(max.saturating_add(1)),
+                &mut std::io::sink(),
+            )?;
+            if size > max {
+                bail!("over the size limit");
+            }
+            buffered = self.open(max)?;
+        }
+        let decoder = zstd::stream::read::Decoder::with_buffer(buffered)?;
+        Ok(Box::new(BufReader::new(Limited {
+            inner: decoder,
+            left: max,
+        })))
     }
 }
 
@@ -245,7 +260,7 @@ struct AccountOutline {
 
 /// The first pass over one input: its outline, checked.
 fn read_outline(origin: &str, source: &SnapshotSource, max: u64) -> Result<Snapshot> {
-    let outline: Outline = serde_json::from_reader(source.reader(max)?)?;
+    let outline: Outline = serde_json::from_reader(source.reader(max, true)?)?;
     let ours = SCHEMA_VERSION.split('.').next();
     if outline.schema_version.split('.').next() != ours {
         bail!("schema version {}", outline.schema_version);
@@ -287,7 +302,7 @@ fn stream_accounts(
         refused: false,
         problem: None,
     };
-    let mut json = serde_json::Deserializer::from_reader(source.reader(max)?);
+    let mut json = serde_json::Deserializer::from_reader(source.reader(max, false)?);
     let parsed = (&mut reader)
         .deserialize(&mut json)
         .and_then(|()| json.end());
