@@ -5,9 +5,9 @@ use archaudit::report::escape::error_line;
 use clap::Parser;
 use std::process::ExitCode;
 
-/// Rule evaluation allocates and frees small values all the time: mimalloc
-/// makes it about 1.4x faster than the system allocator (see the README's
-/// benchmarks).
+/// Rule evaluation allocates and frees small values all the time: with
+/// mimalloc the rules take about 1.4x less CPU than with the system allocator
+/// (measured over 10 realistic accounts of 1,000 resources).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
