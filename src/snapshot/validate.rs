@@ -24,6 +24,7 @@ use super::{
 use anyhow::{bail, Result};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 /// Fields holding an RFC 3339 date-time, wherever they occur in a section.
 const DATE_FIELDS: &[&str] = &[
@@ -303,8 +304,16 @@ struct Context<'a> {
 type Visit<'a> = dyn FnMut(&str, &serde_json::Map<String, Value>, Context) + 'a;
 
 /// Calls `visit(path, object, context)` for every object under `value` (the
-/// resources and their parts).
-fn visit_resources<'v>(value: &'v Value, path: &str, context: Context<'v>, visit: &mut Visit) {
+/// resources and their parts), `path` starting with `root`.
+fn visit_resources<'v>(value: &'v Value, root: &str, context: Context<'v>, visit: &mut Visit) {
+    visit_under(value, &mut root.to_string(), context, visit);
+}
+
+/// [`visit_resources`] with one path buffer for the whole walk: a segment is
+/// pushed for each object or array entered and cut off after it, and scalars
+/// are not entered, so the walk allocates no string per value.
+fn visit_under<'v>(value: &'v Value, path: &mut String, context: Context<'v>, visit: &mut Visit) {
+    let container = |v: &Value| matches!(v, Value::Object(_) | Value::Array(_));
     match value {
         Value::Object(object) => {
             let context = Context {
@@ -316,14 +325,23 @@ fn visit_resources<'v>(value: &'v Value, path: &str, context: Context<'v>, visit
             };
             visit(path, object, context);
             for (key, v) in object {
-                if !is_opaque(key) {
-                    visit_resources(v, &format!("{path}.{key}"), context, visit);
+                if container(v) && !is_opaque(key) {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(key);
+                    visit_under(v, path, context, visit);
+                    path.truncate(len);
                 }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                visit_resources(v, &format!("{path}[{i}]"), context, visit);
+                if container(v) {
+                    let len = path.len();
+                    let _ = write!(path, "[{i}]");
+                    visit_under(v, path, context, visit);
+                    path.truncate(len);
+                }
             }
         }
         _ => {}
