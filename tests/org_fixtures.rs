@@ -116,3 +116,45 @@ fn drifted_reference_has_exactly_the_listed_findings() {
     );
     assert!(evaluation.gaps.is_empty(), "{:#?}", evaluation.gaps);
 }
+
+/// The built-in rules run on the RVM, but for the multi-value rules with a
+/// key it would misevaluate; in the interpreter (as user rules) they find
+/// exactly the same in both organizations, messages included.
+#[test]
+fn rvm_and_interpreter_find_the_same_in_both_organizations() {
+    let builtin = Catalogue::builtin().unwrap();
+    let mut interpreted = builtin.clone();
+    for rule in &mut interpreted.rules {
+        rule.builtin = false;
+    }
+    let (builtin, interpreted) = (builtin.compile().unwrap(), interpreted.compile().unwrap());
+    for (id, why) in &builtin.interpreted {
+        assert!(
+            why.starts_with("a multi-value rule with a key"),
+            "{id}: {why}"
+        );
+    }
+    assert!(
+        builtin.interpreted.len() * 2 < builtin.rules.len(),
+        "{:?}",
+        builtin.interpreted
+    );
+    assert!(interpreted.interpreted.is_empty());
+    for path in [
+        "fixtures/snapshots/reference-compliant.json",
+        "fixtures/snapshots/reference-drifted.json",
+        "fixtures/snapshots/reference-drifted-next-day.json",
+    ] {
+        let snapshot = load_snapshot(&repo(path)).unwrap();
+        let roles = Config::default().assign_roles(&snapshot);
+        let a = builtin.evaluate(&snapshot, &roles).unwrap();
+        let b = interpreted.evaluate(&snapshot, &roles).unwrap();
+        assert!(
+            !b.findings.is_empty() || path.contains("compliant"),
+            "{path}"
+        );
+        assert_eq!(a.findings, b.findings, "{path}");
+        assert_eq!(a.gaps, b.gaps, "{path}");
+        assert_eq!(a.evaluated, b.evaluated, "{path}");
+    }
+}
