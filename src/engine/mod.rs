@@ -3,7 +3,7 @@
 //!
 //! Rules are compiled once into a `regorus` engine, and the built-in ones also
 //! each to a program for regorus's register VM, which runs them several times
-//! faster (see [`vm`]); each account is evaluated on a clone of the engine and
+//! faster (see `vm.rs`); each account is evaluated on a clone of the engine and
 //! a VM of its thread's, in parallel with rayon, and released once evaluated
 //! (accounts may come streamed from a file: see
 //! [`CompiledRules::evaluate_accounts`]).
