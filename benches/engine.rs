@@ -197,6 +197,8 @@ fn organization(accounts: usize, resources: usize) -> Snapshot {
 }
 
 fn bench_evaluate(c: &mut Criterion) {
+    // As the binary does, before any thread.
+    archaudit::engine::no_library_backtraces();
     let catalogue = Catalogue::builtin().unwrap();
     let compiled = catalogue.compile().unwrap();
     let mut sizes = vec![10, 100];

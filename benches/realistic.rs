@@ -60,6 +60,8 @@ fn report(evaluation: &Evaluation, catalogue: &Catalogue, snapshot: &Snapshot) -
 }
 
 fn bench_check(c: &mut Criterion) {
+    // As the binary does; this group runs first, before any thread.
+    archaudit::engine::no_library_backtraces();
     let dir = tempfile::tempdir().unwrap();
     let catalogue = Catalogue::builtin().unwrap();
     let compiled = catalogue.compile().unwrap();

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    archaudit::engine::no_library_backtraces();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

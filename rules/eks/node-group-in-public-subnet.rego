@@ -6,7 +6,8 @@
 #   `kubernetes.io/cluster/<name>`: self-managed nodes and Karpenter's), for public
 #   subnets: a route table (the subnet's own, or the VPC's main one) that sends
 #   0.0.0.0/0 or ::/0 to an internet gateway, or automatic public IPv4 addresses on
-#   launch. The reference puts nodes in the private subnets behind a NAT gateway;
+#   launch. A subnet that a snapshot shows in several route tables (AWS allows one
+#   association) is public when any of them is. The reference puts nodes in the private subnets behind a NAT gateway;
 #   nodes in a public subnet are one security group rule away from the internet, and
 #   with public addresses the kubelet and NodePorts are reachable directly.
 #
@@ -42,7 +43,8 @@ import rego.v1
 # has none) sends 0.0.0.0/0 or ::/0 to an internet gateway, or when it gives
 # instances public addresses on launch.
 public(subnet) if {
-	some route in route_table(subnet).routes
+	some table in route_tables(subnet)
+	some route in table.routes
 	route.destination in {"0.0.0.0/0", "::/0"}
 	startswith(route.target, "igw-")
 	route.state == "active"
@@ -50,16 +52,12 @@ public(subnet) if {
 
 public(subnet) if subnet.map_public_ip_on_launch
 
-route_table(subnet) := table if {
-	some table in tables_by_subnet[subnet.id]
-}
+# The route tables that apply to a subnet: those associated with it, else its VPC's
+# main one. A set, not one table: AWS allows one association per subnet, but a snapshot
+# may hold several (or two main tables), and any public one makes the subnet public.
+route_tables(subnet) := tables_by_subnet[subnet.id]
 
-route_table(subnet) := table if {
-	not explicitly_associated(subnet)
-	some table in main_tables_by_vpc[subnet.vpc_id]
-}
-
-explicitly_associated(subnet) if tables_by_subnet[subnet.id]
+route_tables(subnet) := main_tables_by_vpc[subnet.vpc_id] if not tables_by_subnet[subnet.id]
 
 # Route tables by subnet, built once per evaluation (linear in the resources read).
 tables_by_subnet[id] contains table if {
@@ -106,12 +104,16 @@ node_cluster(instance) := instance.tags["eks:cluster-name"]
 
 node_cluster(instance) := instance.tags["aws:eks:cluster-name"] if not instance.tags["eks:cluster-name"]
 
-node_cluster(instance) := name if {
+# One value even when a node carries several `kubernetes.io/cluster/*` tags.
+node_cluster(instance) := concat(", ", sort(names)) if {
 	not instance.tags["eks:cluster-name"]
 	not instance.tags["aws:eks:cluster-name"]
-	some key, _ in instance.tags
-	startswith(key, "kubernetes.io/cluster/")
-	name := substring(key, count("kubernetes.io/cluster/"), -1)
+	names := {name |
+		some key, _ in instance.tags
+		startswith(key, "kubernetes.io/cluster/")
+		name := substring(key, count("kubernetes.io/cluster/"), -1)
+	}
+	count(names) > 0
 }
 
 # Main route tables by VPC and subnets by id, built once per evaluation rather than

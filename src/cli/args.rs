@@ -32,7 +32,7 @@ pub struct CollectionArgs {
     pub endpoint_url: Option<String>,
     /// AWS calls in flight at once over the whole run (the runner's sockets and memory); each
     /// account gets at most 16 of them, and each (account, region, service) a window that halves
-    /// when AWS throttles it [default: 128]
+    /// when AWS throttles it; a quarter as many accounts are read at once [default: 256]
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
     /// Log to stderr (-v: progress of each account and service, -vv: every AWS call)

@@ -12,7 +12,7 @@
 //! regions = ["eu-central-1", "us-east-1"]        # or ["all"]: the enabled regions
 //! role_name = "OrganizationAccountAccessRole"
 //! external_id = "archaudit"
-//! concurrency = 128                     # AWS calls in flight over the run (flag: --concurrency)
+//! concurrency = 256                     # AWS calls in flight over the run (flag: --concurrency)
 //!
 //! [roles]
 //! tag_key = "archaudit:role"             # accounts tagged with it get its value (default)
