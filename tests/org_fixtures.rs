@@ -4,7 +4,7 @@
 
 use crate::util::repo;
 use archaudit::config::Config;
-use archaudit::engine::{Catalogue, Evaluation};
+use archaudit::engine::{parse_rule, Catalogue, Evaluation};
 use archaudit::snapshot::load_snapshot;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -115,4 +115,92 @@ fn drifted_reference_has_exactly_the_listed_findings() {
         "missing (expected, not found): {missing:#?}\nextra (found, not expected): {extra:#?}"
     );
     assert!(evaluation.gaps.is_empty(), "{:#?}", evaluation.gaps);
+}
+
+/// The built-in rules run on the RVM, but for the multi-value rules with a
+/// key it would misevaluate; in the interpreter (as user rules) they find
+/// exactly the same in both organizations, messages included.
+#[test]
+fn rvm_and_interpreter_find_the_same_in_both_organizations() {
+    let builtin = Catalogue::builtin().unwrap();
+    let mut interpreted = builtin.clone();
+    for rule in &mut interpreted.rules {
+        rule.builtin = false;
+    }
+    let (builtin, interpreted) = (builtin.compile().unwrap(), interpreted.compile().unwrap());
+    for (id, why) in &builtin.interpreted {
+        assert!(
+            why.starts_with("a multi-value rule with a key"),
+            "{id}: {why}"
+        );
+    }
+    assert!(
+        builtin.interpreted.len() * 2 < builtin.rules.len(),
+        "{:?}",
+        builtin.interpreted
+    );
+    assert!(interpreted.interpreted.is_empty());
+    for path in [
+        "fixtures/snapshots/reference-compliant.json",
+        "fixtures/snapshots/reference-drifted.json",
+        "fixtures/snapshots/reference-drifted-next-day.json",
+    ] {
+        let snapshot = load_snapshot(&repo(path)).unwrap();
+        let roles = Config::default().assign_roles(&snapshot);
+        let a = builtin.evaluate(&snapshot, &roles).unwrap();
+        let b = interpreted.evaluate(&snapshot, &roles).unwrap();
+        assert!(
+            !b.findings.is_empty() || path.contains("compliant"),
+            "{path}"
+        );
+        assert_eq!(a.findings, b.findings, "{path}");
+        assert_eq!(a.gaps, b.gaps, "{path}");
+        assert_eq!(a.evaluated, b.evaluated, "{path}");
+    }
+}
+
+/// A built-in rule runs on the RVM under the same time limit as in the
+/// interpreter: a runaway ends as "not evaluated" naming it, in every
+/// account, and the run goes on.
+#[test]
+fn a_runaway_builtin_rule_on_the_rvm_is_not_evaluated() {
+    let numbers: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+    let source = format!(
+        "# METADATA\n# title: Runaway\n# description: Loops 10^8 times per load balancer.\n\
+         # custom:\n#   id: ORG990\n#   name: runaway\n#   severity: low\n#   roles: [any]\n\
+         #   services: [elbv2]\n#   remediation: None.\npackage archaudit.rules.runaway\n\n\
+         import rego.v1\n\ns := [{}]\n\ndeny contains f if {{\n\tsome lb in input.elbv2.load_balancers\n\
+         \tn := count([x | some a in s; some b in s; some c in s; some d in s; x := a + b + c + d])\n\
+         \tn > 0\n\tf := {{\"resource\": lb.arn, \"region\": lb.region, \"message\": \"looped\"}}\n}}\n",
+        numbers.join(", ")
+    );
+    let rule = parse_rule("rules/elb/runaway.rego", "elb", &source, true).unwrap();
+    let mut catalogue = Catalogue::from_rules(vec![rule]).unwrap();
+    catalogue.limits.time = std::time::Duration::from_millis(300);
+    let compiled = catalogue.compile().unwrap();
+    assert!(
+        compiled.interpreted.is_empty(),
+        "{:?}",
+        compiled.interpreted
+    );
+    let snapshot = load_snapshot(&repo("fixtures/snapshots/reference-drifted.json")).unwrap();
+    let started = std::time::Instant::now();
+    let evaluation = compiled
+        .evaluate(&snapshot, &Config::default().assign_roles(&snapshot))
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(evaluation.findings.is_empty());
+    let message = "ORG990: rules/elb/runaway.rego: exceeded the time limit of 0.3 s for one rule \
+                   over one account (--rule-time-limit); not evaluated in any account";
+    let gaps: Vec<(&str, Option<&str>)> = evaluation
+        .gaps
+        .iter()
+        .map(|g| (g.service.as_str(), g.message.as_deref()))
+        .collect();
+    assert!(!gaps.is_empty());
+    assert!(
+        gaps.iter().all(|g| *g == ("rules", Some(message))),
+        "{gaps:#?}"
+    );
+    assert_eq!(evaluation.checks_not_evaluated, evaluation.checks);
 }

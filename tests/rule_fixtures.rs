@@ -3,7 +3,8 @@
 //! `{"expect": [resource ARNs], "snapshot": {...}}`, plus `"terraform":
 //! {account id: drift}` for the drift rules (their `input.terraform`). The rule
 //! alone is evaluated and must flag exactly the expected resources, with every
-//! check evaluated.
+//! check evaluated, and find the same on the RVM (built-in rules) as in the
+//! interpreter (user rules), messages included.
 
 use crate::util::repo;
 use archaudit::config::Config;
@@ -51,7 +52,29 @@ fn run_fixture(catalogue: &Catalogue, rule_id: &str, kind: &str) -> Result<(), S
         )
         .map_err(|e| format!("{e:#}"))?;
 
+    // Built-in rules run on the RVM; the interpreter (which runs user rules)
+    // must find exactly the same.
+    let mut interpreted = single.clone();
+    for rule in &mut interpreted.rules {
+        rule.builtin = false;
+    }
+    let interpreted = interpreted
+        .compile()
+        .map_err(|e| format!("{e:#}"))?
+        .evaluate_with(
+            &snapshot,
+            &Config::default().assign_roles(&snapshot),
+            terraform.as_ref(),
+        )
+        .map_err(|e| format!("{e:#}"))?;
+
     let mut problems = Vec::new();
+    if (&interpreted.findings, &interpreted.gaps) != (&evaluation.findings, &evaluation.gaps) {
+        problems.push(format!(
+            "the RVM found {:#?} (gaps {:#?}), the interpreter {:#?} (gaps {:#?})",
+            evaluation.findings, evaluation.gaps, interpreted.findings, interpreted.gaps
+        ));
+    }
     if evaluation.checks == 0 {
         problems.push("the rule applies to no account of the fixture".to_string());
     }

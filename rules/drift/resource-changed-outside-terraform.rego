@@ -54,13 +54,14 @@ import rego.v1
 
 deny contains finding if {
 	some r in input.terraform.changed
+	# `is_string(d)` below: regorus's RVM keeps an undefined `d` in an array otherwise.
 	finding := {
 		"resource": r.resource,
 		"region": r.region,
 		"address": r.address,
 		"message": sprintf(
 			"%s (%s): %s",
-			[r.address, r.name, concat("; ", [describe(r, c) | some c in r.changes])],
+			[r.address, r.name, concat("; ", [d | some c in r.changes; d := describe(r, c); is_string(d)])],
 		),
 	}
 }

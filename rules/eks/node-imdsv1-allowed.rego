@@ -77,6 +77,7 @@ template_problems(template) := problems if {
 
 template_problems(template) := set() if {
 	options := template.metadata_options
+	is_object(options) # (regorus's RVM does not check an assigned value is defined)
 	not metadata_endpoint_enabled(options)
 }
 

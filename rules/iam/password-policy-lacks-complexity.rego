@@ -45,6 +45,7 @@ classes := {
 
 deny contains finding if {
 	policy := input.iam.password_policy
+	is_object(policy) # (regorus's RVM does not check an assigned value is defined)
 	missing := {name |
 		some key, name in classes
 		not policy[key] == true

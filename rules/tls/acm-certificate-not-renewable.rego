@@ -42,7 +42,7 @@ import rego.v1
 
 deny contains finding if {
 	some cert in input.acm.certificates
-	problems := array.concat([p | p := failed(cert)], [p | p := ineligible_in_use(cert)])
+	problems := array.concat(failed(cert), ineligible_in_use(cert))
 	count(problems) > 0
 	finding := {
 		"resource": cert.arn,
@@ -51,10 +51,14 @@ deny contains finding if {
 	}
 }
 
-failed(cert) := "status is FAILED" if cert.status == "FAILED"
+# Each problem as a list of zero or one message: an array comprehension over a
+# function that may be undefined is undefined on regorus's RVM when empty.
+failed(cert) := ["status is FAILED"] if {
+	cert.status == "FAILED"
+} else := []
 
-ineligible_in_use(cert) := msg if {
+ineligible_in_use(cert) := [msg] if {
 	count(cert.in_use_by) > 0
 	cert.renewal_eligibility == "INELIGIBLE"
 	msg := sprintf("in use by %d resource(s) but not eligible for managed renewal", [count(cert.in_use_by)])
-}
+} else := []

@@ -67,7 +67,8 @@ redirects_to_https(listener) if {
 
 default_action_types(listener) := "none" if count(listener.default_actions) == 0
 
-default_action_types(listener) := concat(", ", [describe(action) | some action in listener.default_actions]) if {
+# `is_string(d)`: regorus's RVM keeps an undefined `d` in an array otherwise.
+default_action_types(listener) := concat(", ", [d | some action in listener.default_actions; d := describe(action); is_string(d)]) if {
 	count(listener.default_actions) > 0
 }
 
