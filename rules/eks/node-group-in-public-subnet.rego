@@ -39,39 +39,51 @@ package archaudit.rules.node_group_in_public_subnet
 
 import rego.v1
 
-# A subnet is public when its route table (its own, or the VPC's main one when it
-# has none) sends 0.0.0.0/0 or ::/0 to an internet gateway, or when it gives
-# instances public addresses on launch.
+# A subnet is public when a route table that applies to it (those associated with
+# it, else its VPC's main one) sends 0.0.0.0/0 or ::/0 to an internet gateway, or when
+# it gives instances public addresses on launch. AWS allows one association per
+# subnet, but a snapshot may hold several (or two main tables): any public one makes
+# the subnet public. Sets built once per evaluation, so the rule is linear in the
+# route tables, subnets, node groups and instances it reads.
+public_subnet_ids := {subnet.id | some subnet in input.ec2.subnets; public(subnet)}
+
+public(subnet) if subnet.id in associated_with_public_table
+
 public(subnet) if {
-	some table in route_tables(subnet)
+	not subnet.id in associated
+	subnet.vpc_id in vpcs_with_public_main_table
+}
+
+public(subnet) if subnet.map_public_ip_on_launch
+
+routes_to_internet_gateway(table) if {
 	some route in table.routes
 	route.destination in {"0.0.0.0/0", "::/0"}
 	startswith(route.target, "igw-")
 	route.state == "active"
 }
 
-public(subnet) if subnet.map_public_ip_on_launch
+associated := {id | some table in input.ec2.route_tables; some id in table.subnet_ids}
 
-# The route tables that apply to a subnet: those associated with it, else its VPC's
-# main one. A set, not one table: AWS allows one association per subnet, but a snapshot
-# may hold several (or two main tables), and any public one makes the subnet public.
-route_tables(subnet) := tables_by_subnet[subnet.id]
-
-route_tables(subnet) := main_tables_by_vpc[subnet.vpc_id] if not tables_by_subnet[subnet.id]
-
-# Route tables by subnet, built once per evaluation (linear in the resources read).
-tables_by_subnet[id] contains table if {
+associated_with_public_table := {id |
 	some table in input.ec2.route_tables
+	routes_to_internet_gateway(table)
 	some id in table.subnet_ids
+}
+
+vpcs_with_public_main_table := {vpc_id |
+	some table in input.ec2.route_tables
+	table.main
+	routes_to_internet_gateway(table)
+	vpc_id := table.vpc_id
 }
 
 deny contains finding if {
 	some cluster in input.eks.clusters
 	some node_group in cluster.node_groups
-	public_ids := {subnet.id |
+	public_ids := {id |
 		some id in object.get(node_group, "subnet_ids", [])
-		some subnet in subnets_by_id[id]
-		public(subnet)
+		id in public_subnet_ids
 	}
 	count(public_ids) > 0
 	finding := {
@@ -88,14 +100,13 @@ deny contains finding if {
 	some instance in input.ec2.instances
 	instance.state == "running"
 	cluster := node_cluster(instance)
-	some subnet in subnets_by_id[instance.subnet_id]
-	public(subnet)
+	instance.subnet_id in public_subnet_ids
 	finding := {
 		"resource": instance.arn,
 		"region": instance.region,
 		"message": sprintf(
 			"EKS node %s of cluster %s runs in public subnet %s",
-			[instance.id, cluster, subnet.id],
+			[instance.id, cluster, instance.subnet_id],
 		),
 	}
 }
@@ -114,19 +125,4 @@ node_cluster(instance) := concat(", ", sort(names)) if {
 		name := substring(key, count("kubernetes.io/cluster/"), -1)
 	}
 	count(names) > 0
-}
-
-# Main route tables by VPC and subnets by id, built once per evaluation rather than
-# scanning every table or subnet for each subnet, node group or instance (linear in
-# the resources read). Like the route tables above, sets, as a snapshot may hold one
-# id twice.
-main_tables_by_vpc[vpc_id] contains table if {
-	some table in input.ec2.route_tables
-	table.main
-	vpc_id := table.vpc_id
-}
-
-subnets_by_id[id] contains subnet if {
-	some subnet in input.ec2.subnets
-	id := subnet.id
 }
