@@ -40,6 +40,7 @@
 #     ```
 package archaudit.rules.node_role_broad_managed_policy
 
+import data.archaudit.lib
 import rego.v1
 
 broad_policies := {
@@ -72,7 +73,7 @@ node_groups_of(role) := sort({name | some name in node_groups_by_role[role.arn]}
 # than scanning every node group for each role (linear in the resources read).
 # Grouped from (role, node group) pairs, not as `node_groups_by_role[arn] contains
 # name`, so that the rule runs on regorus's RVM, which cannot evaluate that form.
-node_groups_by_role := grouped(node_group_roles)
+node_groups_by_role := lib.grouped(node_group_roles)
 
 node_group_roles contains [arn, name] if {
 	some cluster in input.eks.clusters
@@ -80,27 +81,6 @@ node_group_roles contains [arn, name] if {
 	arn := group.node_role_arn
 	name := sprintf("%s/%s", [cluster.name, group.name])
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)
 
 node_usage(role) := sprintf("node role of node group(s) %s", [concat(", ", groups)]) if {
 	groups := node_groups_of(role)

@@ -66,6 +66,12 @@ use std::sync::{Arc, Mutex};
 /// The rule files compiled into the binary: (repository-relative path, source).
 const BUILTIN_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
+/// The Rego library every rule may import (`rules/lib/`, package
+/// `archaudit.lib`): helpers written once, loaded beside the rules in the
+/// interpreter and compiled into each rule's RVM program.
+pub(crate) const LIBRARY: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/builtin_library.rs"));
+
 /// The role of an account that matches no architecture role.
 pub const UNASSIGNED: &str = "unassigned";
 
@@ -231,6 +237,9 @@ impl Catalogue {
             .collect();
         recursion::check(&user)
             .map_err(|e| anyhow!("rule file {}", limits::one_line(&e.to_string())))?;
+        for (path, source) in LIBRARY {
+            engine.add_policy(path.to_string(), source.to_string())?;
+        }
         for rule in &self.rules {
             engine
                 .add_policy(rule.path.clone(), rule.source.clone())

@@ -83,10 +83,14 @@ fn multi_value_head(line: &str) -> bool {
     false
 }
 
-/// One rule compiled for the RVM, its entry point the `deny` set.
+/// One rule compiled for the RVM, its entry point the `deny` set, with the
+/// library it may import.
 pub(super) fn compile(path: &str, source: &str, deny_path: &str) -> Result<Arc<Program>> {
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
+    for (path, source) in super::LIBRARY {
+        engine.add_policy(path.to_string(), source.to_string())?;
+    }
     engine.add_policy(path.to_string(), source.to_string())?;
     let policy = engine.compile_with_entrypoint(&deny_path.into())?;
     Compiler::compile_from_policy(&policy, &[deny_path]).map_err(|e| anyhow!("{e}"))
