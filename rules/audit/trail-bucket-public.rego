@@ -41,7 +41,8 @@ block_settings := ["block_public_acls", "ignore_public_acls", "block_public_poli
 
 deny contains finding if {
 	some trail in input.cloudtrail.trails
-	some bucket in buckets_by_name[trail.s3_bucket]
+	some i in bucket_positions[trail.s3_bucket]
+	bucket := input.s3.buckets[i]
 	sids := public_statements(bucket.policy)
 	count(sids) > 0
 	finding := {
@@ -56,7 +57,8 @@ deny contains finding if {
 
 deny contains finding if {
 	some trail in input.cloudtrail.trails
-	some bucket in buckets_by_name[trail.s3_bucket]
+	some i in bucket_positions[trail.s3_bucket]
+	bucket := input.s3.buckets[i]
 	count(public_statements(object.get(bucket, "policy", {}))) == 0
 	off := settings_off(bucket)
 	count(off) > 0
@@ -70,13 +72,16 @@ deny contains finding if {
 	}
 }
 
-# Buckets by name, built once per evaluation so that each trail looks its bucket up
-# instead of scanning them all (linear in the resources read). A set per name, as a
-# snapshot may hold two buckets with one name.
-buckets_by_name[name] contains bucket if {
-	some bucket in input.s3.buckets
+# The positions of the buckets in input.s3.buckets by name, built once per
+# evaluation so that each trail looks its bucket up instead of scanning them all
+# (linear in the resources read). A set per name, as a snapshot may hold two buckets
+# with one name. Grouped from sorted (name, position) pairs (positions compare
+# cheaply, whole buckets would not), not as `buckets_by_name[name] contains bucket`,
+# so that the rule runs on regorus's RVM, which cannot evaluate that form.
+bucket_positions := grouped({[name, i] |
+	some i, bucket in input.s3.buckets
 	name := bucket.name
-}
+})
 
 settings_off(bucket) := block_settings if not bucket.public_access_block
 
@@ -127,3 +132,24 @@ document(policy) := json.unmarshal(policy) if is_string(policy)
 statements(policy) := document(policy).Statement if is_array(document(policy).Statement)
 
 statements(policy) := [document(policy).Statement] if is_object(document(policy).Statement)
+
+# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
+# are adjacent, so each key's values are one slice (n log n, not n^2).
+grouped(pairs) := {sorted[s][0]: values |
+	some j, s in starts
+	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
+}
+
+first_of_key(_, i) if i == 0
+
+first_of_key(sorted, i) if {
+	i > 0
+	sorted[i - 1][0] != sorted[i][0]
+}
+
+group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
+
+group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

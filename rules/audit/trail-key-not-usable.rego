@@ -32,7 +32,8 @@ import rego.v1
 deny contains finding if {
 	some trail in input.cloudtrail.trails
 	split(trail.arn, ":")[4] == input.account.id
-	some key in keys_by_name[trail.kms_key_id]
+	some i in keys_by_name[trail.kms_key_id]
+	key := input.kms.keys[i]
 	key.state in {"Disabled", "PendingDeletion"}
 	finding := {
 		"resource": trail.arn,
@@ -44,16 +45,20 @@ deny contains finding if {
 	}
 }
 
-# Keys by the names a trail may give them: the key ARN, or an alias ARN of it. Built
-# once per evaluation rather than matching every key against each trail (linear in
-# the resources read).
-keys_by_name[arn] contains key if {
-	some key in input.kms.keys
+# The positions of the keys in input.kms.keys by the names a trail may give them:
+# the key ARN, or an alias ARN of it. Built once per evaluation rather than matching
+# every key against each trail (linear in the resources read). Grouped from sorted
+# (name, position) pairs, not written `keys_by_name[name] contains key`, so that the
+# rule runs on regorus's RVM, which cannot evaluate that form.
+keys_by_name := grouped(key_names)
+
+key_names contains [arn, i] if {
+	some i, key in input.kms.keys
 	arn := key.arn
 }
 
-keys_by_name[alias_arn] contains key if {
-	some key in input.kms.keys
+key_names contains [alias_arn, i] if {
+	some i, key in input.kms.keys
 	some alias in key.aliases
 	alias_arn := sprintf("arn:aws:kms:%s:%s:%s", [key.region, input.account.id, alias])
 }
@@ -69,3 +74,24 @@ state_text(key) := "pending deletion" if {
 	key.state == "PendingDeletion"
 	not key.deletion_date
 }
+
+# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
+# are adjacent, so each key's values are one slice (n log n, not n^2).
+grouped(pairs) := {sorted[s][0]: values |
+	some j, s in starts
+	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
+}
+
+first_of_key(_, i) if i == 0
+
+first_of_key(sorted, i) if {
+	i > 0
+	sorted[i - 1][0] != sorted[i][0]
+}
+
+group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
+
+group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

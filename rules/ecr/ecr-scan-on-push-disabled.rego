@@ -62,29 +62,57 @@ deny contains finding if {
 	}
 }
 
-# Registries by region, built once per evaluation so that each repository looks its
-# registry up instead of scanning them all (linear in the resources read).
-registries_by_region[region] contains registry if {
+# The regions of registries with enhanced scanning, and the filters of the basic
+# registries' scan-on-push rules by region: built once per evaluation so that each
+# repository looks its region up instead of scanning every registry (linear in the
+# resources read). The filters are grouped from sorted (region, filter) pairs, not
+# written `filters[region] contains filter`, so that the rule runs on regorus's RVM,
+# which cannot evaluate that form.
+enhanced_regions := {region |
 	some registry in input.ecr.registries
+	registry.scan_type == "ENHANCED"
 	region := registry.region
 }
 
-# Enhanced scanning (Amazon Inspector) replaces the per-repository setting.
-scanned_by_registry(repo) if {
-	some registry in registries_by_region[repo.region]
-	registry.scan_type == "ENHANCED"
-}
-
-# Basic scanning with a registry-level scan-on-push rule matching the repository.
-scanned_by_registry(repo) if {
-	some registry in registries_by_region[repo.region]
+scan_on_push_filters := grouped({[region, filter] |
+	some registry in input.ecr.registries
 	registry.scan_type == "BASIC"
+	region := registry.region
 	some rule in registry.scanning_rules
 	rule.scan_frequency == "SCAN_ON_PUSH"
 	some filter in rule.filters
+})
+
+# Enhanced scanning (Amazon Inspector) replaces the per-repository setting.
+scanned_by_registry(repo) if repo.region in enhanced_regions
+
+# Basic scanning with a registry-level scan-on-push rule matching the repository.
+scanned_by_registry(repo) if {
+	some filter in scan_on_push_filters[repo.region]
 	filter_matches(filter, repo.name)
 }
 
 # ECR wildcard filters: `*` matches any characters, including `/` and `.`
 # (null delimiters; `[]` would make `.` a delimiter).
 filter_matches(filter, name) if glob.match(filter, null, name)
+
+# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
+# are adjacent, so each key's values are one slice (n log n, not n^2).
+grouped(pairs) := {sorted[s][0]: values |
+	some j, s in starts
+	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
+}
+
+first_of_key(_, i) if i == 0
+
+first_of_key(sorted, i) if {
+	i > 0
+	sorted[i - 1][0] != sorted[i][0]
+}
+
+group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
+
+group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -33,8 +33,8 @@ import rego.v1
 deny contains finding if {
 	some cluster in input.eks.clusters
 	some config in cluster.encryption
-	some key in keys_by_arn[config.key_arn]
-	key.state in {"Disabled", "PendingDeletion"}
+	some i in unusable_keys_by_arn[config.key_arn]
+	key := input.kms.keys[i]
 	finding := {
 		"resource": cluster.arn,
 		"region": cluster.region,
@@ -45,13 +45,17 @@ deny contains finding if {
 	}
 }
 
-# Keys by ARN, built once per evaluation so that each cluster looks its key up
-# instead of scanning them all (linear in the resources read). A set per ARN, as a
-# snapshot may hold one ARN twice.
-keys_by_arn[arn] contains key if {
-	some key in input.kms.keys
+# The positions in input.kms.keys of the disabled keys and those pending deletion,
+# by ARN: built once per evaluation so that each cluster looks its key up instead of
+# scanning them all (linear in the resources read). A set per ARN, as a snapshot may
+# hold one ARN twice. Grouped from sorted (ARN, position) pairs, not written
+# `unusable_keys_by_arn[arn] contains key`, so that the rule runs on regorus's RVM,
+# which cannot evaluate that form.
+unusable_keys_by_arn := grouped({[arn, i] |
+	some i, key in input.kms.keys
+	key.state in {"Disabled", "PendingDeletion"}
 	arn := key.arn
-}
+})
 
 state_text(key) := "disabled" if key.state == "Disabled"
 
@@ -64,3 +68,24 @@ state_text(key) := "pending deletion" if {
 	key.state == "PendingDeletion"
 	not key.deletion_date
 }
+
+# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
+# are adjacent, so each key's values are one slice (n log n, not n^2).
+grouped(pairs) := {sorted[s][0]: values |
+	some j, s in starts
+	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
+}
+
+first_of_key(_, i) if i == 0
+
+first_of_key(sorted, i) if {
+	i > 0
+	sorted[i - 1][0] != sorted[i][0]
+}
+
+group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
+
+group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

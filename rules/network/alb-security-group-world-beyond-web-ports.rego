@@ -41,34 +41,43 @@ import rego.v1
 
 deny contains finding if {
 	some group in input.ec2.security_groups
-	lbs := internet_facing_albs[group.id]
+	group.id in internet_facing_alb_groups
+	names := internet_facing_albs[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		world(rule)
 		not web_port(rule)
 	}
 	count(wide) > 0
-	some lb in lbs
+	some name in names
 	finding := {
 		"resource": group.arn,
 		"region": group.region,
 		"message": sprintf(
 			"security group %s (%s) of internet-facing ALB %s admits the internet beyond TCP 80 and 443: %s",
-			[group.name, group.id, lb.name, concat(", ", sort(wide))],
+			[group.name, group.id, name, concat(", ", sort(wide))],
 		),
 	}
 }
 
-# The internet-facing ALBs of each security group, by group id: built once per
-# evaluation so that no group is matched against every load balancer and a group's
-# rules are judged once, however many load balancers share it (linear in the
-# resources read).
-internet_facing_albs[id] contains lb if {
+# The names of the internet-facing ALBs of each security group, by group id: built
+# once per evaluation so that no group is matched against every load balancer and a
+# group's rules are judged once, however many load balancers share it (linear in the
+# resources read). Grouped from sorted (group, name) pairs, not written
+# `internet_facing_albs[id] contains lb`, so that the rule runs on regorus's RVM,
+# which cannot evaluate that form.
+internet_facing_albs := grouped({[id, name] |
 	some lb in input.elbv2.load_balancers
 	lb.type == "application"
 	lb.scheme == "internet-facing"
+	name := lb.name
 	some id in object.get(lb, "security_group_ids", [])
-}
+})
+
+# The ids of the groups of internet-facing ALBs, tested before the lookup: on
+# regorus's RVM a lookup of a missing key does not end the rule body at once, and
+# the ingress rules of every group would be judged.
+internet_facing_alb_groups := {id | some id, _ in internet_facing_albs}
 
 web_port(rule) if {
 	rule.protocol in {"tcp", "6"}
@@ -96,3 +105,24 @@ ports(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port]
 	rule.protocol != "-1"
 	rule.from_port != rule.to_port
 }
+
+# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
+# are adjacent, so each key's values are one slice (n log n, not n^2).
+grouped(pairs) := {sorted[s][0]: values |
+	some j, s in starts
+	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
+}
+
+first_of_key(_, i) if i == 0
+
+first_of_key(sorted, i) if {
+	i > 0
+	sorted[i - 1][0] != sorted[i][0]
+}
+
+group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
+
+group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -44,7 +44,8 @@ import rego.v1
 
 deny contains finding if {
 	some group in input.ec2.security_groups
-	clusters := clusters_by_group[group.id]
+	group.id in cluster_group_ids
+	clusters := cluster_names_by_group[group.id]
 	wide := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		outside_vpc(group, rule)
@@ -57,18 +58,27 @@ deny contains finding if {
 		"region": group.region,
 		"message": sprintf(
 			"security group %s (%s) of EKS cluster %s admits addresses outside its VPC and the VPN: %s",
-			[group.name, group.id, cluster.name, concat(", ", sort(wide))],
+			[group.name, group.id, cluster, concat(", ", sort(wide))],
 		),
 	}
 }
 
-# The clusters of each security group, by group id: built once per evaluation so that
-# no group is matched against every cluster and a group's rules are judged once,
-# however many clusters share it (linear in the resources read).
-clusters_by_group[id] contains cluster if {
+# The names of the clusters of each security group, by group id: built once per
+# evaluation so that no group is matched against every cluster and a group's rules
+# are judged once, however many clusters share it (linear in the resources read).
+# Grouped from sorted (group, cluster name) pairs, not written `clusters_by_group[id]
+# contains cluster`, so that the rule runs on regorus's RVM, which cannot evaluate
+# that form.
+cluster_names_by_group := grouped({[id, name] |
 	some cluster in input.eks.clusters
+	name := cluster.name
 	some id in cluster_groups(cluster)
-}
+})
+
+# The ids of the clusters' groups, tested before the lookup: on regorus's RVM a
+# lookup of a missing key does not end the rule body at once, and the ingress rules
+# of every group would be judged.
+cluster_group_ids := {id | some id, _ in cluster_names_by_group}
 
 cluster_groups(cluster) := {id |
 	some id in array.concat([object.get(cluster, "cluster_security_group_id", "")], object.get(cluster, "security_group_ids", []))
@@ -93,11 +103,12 @@ source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
 # Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
 # rather than scanning every VPC for each ingress rule (linear in the resources read).
-vpc_blocks[id] contains block if {
+# Grouped from (VPC id, block) pairs, as the clusters above.
+vpc_blocks := grouped({[id, block] |
 	some vpc in input.ec2.vpcs
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
 	id := vpc.id
-}
+})
 
 # A CIDR source inside one of the VPC's blocks.
 inside(vpc_id, cidr) if {
@@ -123,3 +134,24 @@ ports(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port]
 	rule.protocol != "-1"
 	rule.from_port != rule.to_port
 }
+
+# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
+# are adjacent, so each key's values are one slice (n log n, not n^2).
+grouped(pairs) := {sorted[s][0]: values |
+	some j, s in starts
+	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
+}
+
+first_of_key(_, i) if i == 0
+
+first_of_key(sorted, i) if {
+	i > 0
+	sorted[i - 1][0] != sorted[i][0]
+}
+
+group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
+
+group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)
