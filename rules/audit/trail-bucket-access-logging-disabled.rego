@@ -28,6 +28,7 @@
 #     ```
 package archaudit.rules.trail_bucket_access_logging_disabled
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -49,31 +50,10 @@ deny contains finding if {
 # rather than scanning every trail for each bucket (linear in the resources read).
 # Grouped from (bucket, trail) pairs, not as `trail_names[bucket] contains name`, so
 # that the rule runs on regorus's RVM, which cannot evaluate that form.
-trail_names := grouped(bucket_trails)
+trail_names := lib.grouped(bucket_trails)
 
 bucket_trails contains [bucket, name] if {
 	some trail in input.cloudtrail.trails
 	bucket := trail.s3_bucket
 	name := trail.name
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -35,6 +35,7 @@
 #     ```
 package archaudit.rules.trail_bucket_public
 
+import data.archaudit.lib
 import rego.v1
 
 block_settings := ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
@@ -78,7 +79,7 @@ deny contains finding if {
 # with one name. Grouped from sorted (name, position) pairs (positions compare
 # cheaply, whole buckets would not), not as `buckets_by_name[name] contains bucket`,
 # so that the rule runs on regorus's RVM, which cannot evaluate that form.
-bucket_positions := grouped({[name, i] |
+bucket_positions := lib.grouped({[name, i] |
 	some i, bucket in input.s3.buckets
 	name := bucket.name
 })
@@ -132,24 +133,3 @@ document(policy) := json.unmarshal(policy) if is_string(policy)
 statements(policy) := document(policy).Statement if is_array(document(policy).Statement)
 
 statements(policy) := [document(policy).Statement] if is_object(document(policy).Statement)
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -27,6 +27,7 @@
 #     ```
 package archaudit.rules.trail_key_not_usable
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -50,7 +51,7 @@ deny contains finding if {
 # every key against each trail (linear in the resources read). Grouped from sorted
 # (name, position) pairs, not written `keys_by_name[name] contains key`, so that the
 # rule runs on regorus's RVM, which cannot evaluate that form.
-keys_by_name := grouped(key_names)
+keys_by_name := lib.grouped(key_names)
 
 key_names contains [arn, i] if {
 	some i, key in input.kms.keys
@@ -74,24 +75,3 @@ state_text(key) := "pending deletion" if {
 	key.state == "PendingDeletion"
 	not key.deletion_date
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -43,6 +43,7 @@
 #     ```
 package archaudit.rules.instance_public_ip_in_private_subnet
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -64,7 +65,7 @@ deny contains finding if {
 # scanning every user for each instance (linear in the resources read). Grouped from
 # sorted (subnet, user) pairs, not written `subnet_users[subnet] contains user`, so
 # that the rule runs on regorus's RVM, which cannot evaluate that form.
-subnet_users := grouped(subnet_user_pairs)
+subnet_users := lib.grouped(subnet_user_pairs)
 
 subnet_user_pairs contains [subnet, sprintf("EKS cluster %s", [cluster.name])] if {
 	some cluster in input.eks.clusters
@@ -95,24 +96,3 @@ subnet_user_pairs contains [subnet, sprintf("OpenSearch %s", [domain.name])] if 
 name_suffix(instance) := sprintf(" (%s)", [instance.tags.Name]) if instance.tags.Name
 
 name_suffix(instance) := "" if not instance.tags.Name
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

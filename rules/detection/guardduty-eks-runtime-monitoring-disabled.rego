@@ -37,6 +37,7 @@
 #     ```
 package archaudit.rules.guardduty_eks_runtime_monitoring_disabled
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -83,29 +84,8 @@ why(features) := "RUNTIME_MONITORING and EKS_RUNTIME_MONITORING off" if {
 # scanning every cluster for each detector (linear in the resources read). Grouped
 # from sorted (region, name) pairs, not written `cluster_names[region] contains
 # name`, so that the rule runs on regorus's RVM, which cannot evaluate that form.
-cluster_names := grouped({[region, name] |
+cluster_names := lib.grouped({[region, name] |
 	some c in input.eks.clusters
 	region := c.region
 	name := c.name
 })
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

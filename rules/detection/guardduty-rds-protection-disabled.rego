@@ -28,6 +28,7 @@
 #     ```
 package archaudit.rules.guardduty_rds_protection_disabled
 
+import data.archaudit.lib
 import rego.v1
 
 covered_engines := {"aurora-mysql", "aurora-postgresql", "postgres", "mysql"}
@@ -53,30 +54,9 @@ deny contains finding if {
 # resources read). Grouped from sorted (region, id) pairs, not written
 # `covered_databases[region] contains id`, so that the rule runs on regorus's RVM,
 # which cannot evaluate that form.
-covered_databases := grouped({[region, id] |
+covered_databases := lib.grouped({[region, id] |
 	some db in input.rds.instances
 	db.engine in covered_engines
 	region := db.region
 	id := db.id
 })
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -46,6 +46,7 @@
 #     ```
 package archaudit.rules.ecr_scan_on_push_disabled
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -74,7 +75,7 @@ enhanced_regions := {region |
 	region := registry.region
 }
 
-scan_on_push_filters := grouped({[region, filter] |
+scan_on_push_filters := lib.grouped({[region, filter] |
 	some registry in input.ecr.registries
 	registry.scan_type == "BASIC"
 	region := registry.region
@@ -95,24 +96,3 @@ scanned_by_registry(repo) if {
 # ECR wildcard filters: `*` matches any characters, including `/` and `.`
 # (null delimiters; `[]` would make `.` a delimiter).
 filter_matches(filter, name) if glob.match(filter, null, name)
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

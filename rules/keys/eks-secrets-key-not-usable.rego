@@ -28,6 +28,7 @@
 #     ```
 package archaudit.rules.eks_secrets_key_not_usable
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -51,7 +52,7 @@ deny contains finding if {
 # hold one ARN twice. Grouped from sorted (ARN, position) pairs, not written
 # `unusable_keys_by_arn[arn] contains key`, so that the rule runs on regorus's RVM,
 # which cannot evaluate that form.
-unusable_keys_by_arn := grouped({[arn, i] |
+unusable_keys_by_arn := lib.grouped({[arn, i] |
 	some i, key in input.kms.keys
 	key.state in {"Disabled", "PendingDeletion"}
 	arn := key.arn
@@ -68,24 +69,3 @@ state_text(key) := "pending deletion" if {
 	key.state == "PendingDeletion"
 	not key.deletion_date
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -37,6 +37,7 @@
 #     ```
 package archaudit.rules.alb_security_group_world_beyond_web_ports
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -66,7 +67,7 @@ deny contains finding if {
 # resources read). Grouped from sorted (group, name) pairs, not written
 # `internet_facing_albs[id] contains lb`, so that the rule runs on regorus's RVM,
 # which cannot evaluate that form.
-internet_facing_albs := grouped({[id, name] |
+internet_facing_albs := lib.grouped({[id, name] |
 	some lb in input.elbv2.load_balancers
 	lb.type == "application"
 	lb.scheme == "internet-facing"
@@ -105,24 +106,3 @@ ports(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port]
 	rule.protocol != "-1"
 	rule.from_port != rule.to_port
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -41,6 +41,7 @@
 #     ```
 package archaudit.rules.eks_node_security_group_open_beyond_vpc
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -83,7 +84,7 @@ node_groups_ids := {id | some [id, _] in node_group_clusters}
 # not scanned per group: linear in the resources read, up to the sort). Grouped
 # rather than written `clusters_of[id] contains cluster`, so that the rule runs on
 # regorus's RVM, which cannot evaluate that form.
-clusters_of := grouped(node_group_clusters)
+clusters_of := lib.grouped(node_group_clusters)
 
 cluster_groups := {id |
 	some cluster in input.eks.clusters
@@ -120,7 +121,7 @@ source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 # Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
 # rather than scanning every VPC for each ingress rule (linear in the resources read).
 # Grouped from (VPC id, block) pairs, as the clusters above.
-vpc_blocks := grouped({[id, block] |
+vpc_blocks := lib.grouped({[id, block] |
 	some vpc in input.ec2.vpcs
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
 	id := vpc.id
@@ -150,24 +151,3 @@ ports(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port]
 	rule.protocol != "-1"
 	rule.from_port != rule.to_port
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

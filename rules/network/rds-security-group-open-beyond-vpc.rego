@@ -37,6 +37,7 @@
 #     ```
 package archaudit.rules.rds_security_group_open_beyond_vpc
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -63,7 +64,7 @@ deny contains finding if {
 # rather than scanning every database for each group (linear in the resources read).
 # Grouped from sorted (group, owner) pairs, not written `owners[id] contains owner`,
 # so that the rule runs on regorus's RVM, which cannot evaluate that form.
-owners := grouped({[id, owner] |
+owners := lib.grouped({[id, owner] |
 	some db in array.concat(input.rds.instances, input.rds.clusters)
 	some id in object.get(db, "security_group_ids", [])
 	owner := sprintf("%s (%s)", [db.id, db.engine])
@@ -85,7 +86,7 @@ source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
 # Each VPC's IPv4 blocks (primary and secondary) by VPC id, built once per evaluation
 # rather than scanning every VPC for each ingress rule (linear in the resources read).
-vpc_blocks := grouped({[id, block] |
+vpc_blocks := lib.grouped({[id, block] |
 	some vpc in input.ec2.vpcs
 	some block in array.concat([vpc.cidr_block], object.get(vpc, "secondary_cidr_blocks", []))
 	id := vpc.id
@@ -115,24 +116,3 @@ ports(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port]
 	rule.protocol != "-1"
 	rule.from_port != rule.to_port
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

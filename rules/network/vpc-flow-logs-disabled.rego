@@ -41,6 +41,7 @@
 #     `create_flow_log_cloudwatch_log_group = true`, `create_flow_log_cloudwatch_iam_role = true`.
 package archaudit.rules.vpc_flow_logs_disabled
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -67,7 +68,7 @@ flow_logged contains id if {
 
 # Grouped from (VPC, subnet) pairs, not as `logged_subnets_by_vpc[vpc_id] contains
 # id`, so that the rule runs on regorus's RVM, which cannot evaluate that form.
-logged_subnets_by_vpc := grouped({[vpc_id, id] |
+logged_subnets_by_vpc := lib.grouped({[vpc_id, id] |
 	some subnet in input.ec2.subnets
 	id := subnet.id
 	id in flow_logged
@@ -88,24 +89,3 @@ partial_coverage(vpc) := sprintf(" (only subnet-level flow logs on %s)", [concat
 display_name(vpc) := sprintf("%s (%s, %s)", [vpc.tags.Name, vpc.id, vpc.cidr_block]) if vpc.tags.Name
 
 display_name(vpc) := sprintf("%s (%s)", [vpc.id, vpc.cidr_block]) if not vpc.tags.Name
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

@@ -40,6 +40,7 @@
 #     Then drop the production account from `aws_ecr_repository_policy` here.
 package archaudit.rules.production_pulls_from_foreign_registry
 
+import data.archaudit.lib
 import rego.v1
 
 deny contains finding if {
@@ -66,7 +67,7 @@ deny contains finding if {
 # read). A set per id, as an organization file may list one id twice. Grouped from
 # (id, account) pairs, not as `production_accounts[id] contains a`, so that the rule
 # runs on regorus's RVM, which cannot evaluate that form.
-production_accounts := grouped({[id, a] |
+production_accounts := lib.grouped({[id, a] |
 	some a in input.org.accounts
 	a.role == "production"
 	id := a.id
@@ -93,24 +94,3 @@ principal_account(p) := split(p, ":")[4] if startswith(p, "arn:aws:iam::")
 as_array(x) := x if is_array(x)
 
 as_array(x) := [x] if not is_array(x)
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

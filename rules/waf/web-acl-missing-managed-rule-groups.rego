@@ -58,6 +58,7 @@
 #     ```
 package archaudit.rules.web_acl_missing_managed_rule_groups
 
+import data.archaudit.lib
 import rego.v1
 
 baseline_groups := {
@@ -97,13 +98,13 @@ internet_facing_albs(acl) := sort({name | some name in albs_by_web_acl[acl.arn]}
 # load balancer for each web ACL (linear in the resources read). Grouped from
 # sorted (ARN, name) pairs, not written `albs_by_arn[arn] contains name`, so that
 # the rule runs on regorus's RVM, which cannot evaluate that form.
-albs_by_web_acl := grouped({[acl_arn, name] |
+albs_by_web_acl := lib.grouped({[acl_arn, name] |
 	some lb in internet_facing
 	acl_arn := lb.web_acl_arn
 	name := lb.name
 })
 
-albs_by_arn := grouped({[arn, name] |
+albs_by_arn := lib.grouped({[arn, name] |
 	some lb in internet_facing
 	arn := lb.arn
 	name := lb.name
@@ -114,24 +115,3 @@ internet_facing contains lb if {
 	lb.type == "application"
 	lb.scheme == "internet-facing"
 }
-
-# {key: {values}} of a set of [key, value] pairs: sorted, the pairs of one key
-# are adjacent, so each key's values are one slice (n log n, not n^2).
-grouped(pairs) := {sorted[s][0]: values |
-	some j, s in starts
-	values := {p[1] | some p in array.slice(sorted, s, group_end(sorted, starts, j))}
-} if {
-	sorted := sort(pairs)
-	starts := [i | some i, _ in sorted; first_of_key(sorted, i)]
-}
-
-first_of_key(_, i) if i == 0
-
-first_of_key(sorted, i) if {
-	i > 0
-	sorted[i - 1][0] != sorted[i][0]
-}
-
-group_end(_, starts, j) := starts[j + 1] if j + 1 < count(starts)
-
-group_end(sorted, starts, j) := count(sorted) if j + 1 == count(starts)

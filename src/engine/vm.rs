@@ -14,8 +14,9 @@
 //!
 //! - a multi-value rule with a key (`index[k] contains v`, how rules build
 //!   their indexes) is compiled as a plain set of the values, the key
-//!   dropped: a rule with one stays in the interpreter ([`interpreted`]),
-//!   unless it groups sorted `[key, value]` pairs instead (CONTRIBUTING.md);
+//!   dropped: a rule with one stays in the interpreter ([`interpreted`]); the
+//!   built-in rules build their indexes with the library's `grouped`
+//!   (`rules/lib/grouped.rego`, CONTRIBUTING.md) and all run here;
 //! - `x := e` with `e` undefined binds `x` where `x` is then only used under
 //!   `not` or in a comprehension, an array comprehension keeps undefined
 //!   elements, and a comprehension with no iteration is undefined rather than
