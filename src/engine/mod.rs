@@ -39,8 +39,9 @@ pub use rule::{parse_rule, Rule, Severity, ANY_ROLE};
 /// an evaluation (a reference that is not a static path, an undefined lookup)
 /// as `anyhow` errors, and with `RUST_BACKTRACE=1` in the environment each of
 /// them captured a backtrace: 5-11% of `check`'s CPU over 100 realistic
-/// accounts (A/B medians on a busy and on an idle machine). archaudit prints an error as one line, never its backtrace, and
-/// panics still follow `RUST_BACKTRACE`.
+/// accounts (A/B medians on a busy and on an idle machine). archaudit prints
+/// an error as one line, never its backtrace, and panics still follow
+/// `RUST_BACKTRACE`.
 ///
 /// Call it first in `main`, before any thread starts: it sets an environment
 /// variable.
