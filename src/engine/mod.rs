@@ -23,6 +23,7 @@
 //! be read they are reported as not evaluated.
 
 pub mod finding;
+mod input;
 pub mod limits;
 mod recursion;
 pub mod rule;
@@ -480,7 +481,7 @@ impl OrgView {
     /// shares it (a regorus value is reference-counted), so an organization
     /// of N accounts costs N entries, not N per account.
     fn input(&self) -> Result<regorus::Value> {
-        Ok(regorus::Value::from(serde_json::to_value(self)?))
+        Ok(input::to_input(self)?)
     }
 }
 
@@ -494,23 +495,27 @@ fn account_input(
     org: &regorus::Value,
     terraform: Option<&serde_json::Value>,
 ) -> Result<regorus::Value> {
-    let mut value = serde_json::to_value(account)?;
-    let object = value
-        .as_object_mut()
-        .expect("an account serializes to an object");
-    object.remove("coverage");
-    if let Some(acct) = object.get_mut("account").and_then(|a| a.as_object_mut()) {
-        acct.insert("role".into(), role.into());
+    let sections = input::to_input(account)?;
+    let mut input = BTreeMap::new();
+    for (key, value) in sections.as_object()?.iter() {
+        match key.as_string()?.as_ref() {
+            "coverage" => {}
+            "account" => {
+                let mut value = value.clone();
+                value.as_object_mut()?.insert("role".into(), role.into());
+                input.insert(key.clone(), value);
+            }
+            _ => {
+                input.insert(key.clone(), value.clone());
+            }
+        }
     }
-    object.insert("now".into(), now.into());
+    input.insert("now".into(), now.into());
     if let Some(terraform) = terraform {
-        object.insert(TERRAFORM_INPUT.into(), terraform.clone());
+        input.insert(TERRAFORM_INPUT.into(), input::to_input(terraform)?);
     }
-    let mut input = regorus::Value::from(value);
-    input
-        .as_object_mut()?
-        .insert(regorus::Value::from("org"), org.clone());
-    Ok(input)
+    input.insert("org".into(), org.clone());
+    Ok(regorus::Value::from(input))
 }
 
 /// What could be read for one account.
@@ -752,7 +757,7 @@ impl CompiledRules {
         // finished before that, so the report does not depend on which account
         // a thread took first.
         let timed_out = run.timed_out.into_inner().expect("no panic holds it");
-        let mut findings = Vec::new();
+        let mut by_account = Vec::with_capacity(results.len());
         let mut gaps = Vec::new();
         let mut rules_run = BTreeSet::new();
         let mut evaluated = BTreeMap::new();
@@ -765,7 +770,7 @@ impl CompiledRules {
                     result.rule_failed(rule, &failure.message);
                 }
             }
-            findings.extend(result.findings);
+            by_account.push(result.findings.into_iter().peekable());
             rules_run.extend(result.rules_evaluated.iter().cloned());
             evaluated.insert(account.id.clone(), result.rules_evaluated);
             checks += result.checks;
@@ -783,24 +788,23 @@ impl CompiledRules {
             }
             accounts.push(account);
         }
-        findings.sort_by(|a, b| {
-            (
-                b.severity,
-                &a.account_id,
-                &a.rule_id,
-                &a.region,
-                &a.resource,
-                &a.message,
-            )
-                .cmp(&(
-                    a.severity,
-                    &b.account_id,
-                    &b.rule_id,
-                    &b.region,
-                    &b.resource,
-                    &b.message,
-                ))
-        });
+        // The report's order: by severity (most severe first), then account,
+        // rule, region, resource and message. Each account's findings come in
+        // that order (see `evaluate_account`) and the accounts by id, so
+        // taking, severity by severity, each account's run of it is the
+        // stable sort of them all, without moving every finding log n times.
+        let mut findings = Vec::with_capacity(by_account.iter().map(|f| f.len()).sum());
+        while let Some(severity) = by_account
+            .iter_mut()
+            .filter_map(|f| f.peek().map(|f| f.severity))
+            .max()
+        {
+            for account in &mut by_account {
+                while let Some(finding) = account.next_if(|f| f.severity == severity) {
+                    findings.push(finding);
+                }
+            }
+        }
         findings.dedup();
 
         Ok(Evaluation {
@@ -968,6 +972,17 @@ impl CompiledRules {
                 });
             }
         }
+        // The report's order within one account (see `evaluate_accounts`);
+        // stable, so ties keep the order the rules gave them.
+        result.findings.sort_by(|a, b| {
+            (b.severity, &a.rule_id, &a.region, &a.resource, &a.message).cmp(&(
+                a.severity,
+                &b.rule_id,
+                &b.region,
+                &b.resource,
+                &b.message,
+            ))
+        });
         Ok(result)
     }
 }
