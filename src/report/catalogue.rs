@@ -45,8 +45,7 @@ pub fn render_catalogue(
             )?;
         }
         CatalogueFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, rules)?;
-            writeln!(out)?;
+            super::write_json(out, rules)?;
         }
         CatalogueFormat::Markdown => write!(out, "{}", markdown_table(rules))?,
     }

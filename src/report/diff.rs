@@ -413,7 +413,5 @@ pub(super) fn write_json(out: &mut dyn Write, diff: &DiffReport) -> Result<()> {
             not_reevaluated: listed(&d.not_reevaluated, report),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &json)?;
-    writeln!(out)?;
-    Ok(())
+    super::write_json(out, &json)
 }

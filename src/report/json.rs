@@ -195,8 +195,6 @@ impl Reporter for JsonReporter {
                 not_reevaluated: listed(&b.diff.not_reevaluated, report),
             }),
         };
-        serde_json::to_writer_pretty(&mut *out, &json)?;
-        writeln!(out)?;
-        Ok(())
+        super::write_json(out, &json)
     }
 }

@@ -171,9 +171,28 @@ impl Report<'_> {
             || self.evaluation.accounts.is_empty()
     }
 
+    /// The rule of id `id`: a binary search, for the catalogue keeps its
+    /// rules sorted by id (a scan if someone's list is not).
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        match self.rules.binary_search_by(|r| r.id.as_str().cmp(id)) {
+            Ok(i) => Some(&self.rules[i]),
+            Err(_) => self.rules.iter().find(|r| r.id == id),
+        }
     }
+}
+
+/// Writes `value` as indented JSON. serde_json writes token by token: through
+/// a buffer of a concrete type each write is a copy, not a call through
+/// `dyn Write`, which a report of many findings would pay millions of times.
+pub(crate) fn write_json<T: serde::Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+) -> Result<()> {
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value)?;
+    writeln!(buffered)?;
+    buffered.flush()?;
+    Ok(())
 }
 
 /// Writes a report in one format.

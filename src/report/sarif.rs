@@ -443,9 +443,7 @@ impl Reporter for SarifReporter {
             .version(json!("2.1.0"))
             .runs(vec![run])
             .build();
-        serde_json::to_writer_pretty(&mut *out, &log)?;
-        writeln!(out)?;
-        Ok(())
+        super::write_json(out, &log)
     }
 }
 
