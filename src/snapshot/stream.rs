@@ -34,6 +34,11 @@ use std::sync::mpsc;
 /// this many accounts besides those being evaluated.
 const READ_AHEAD: usize = 2;
 
+/// The largest file a pass reads into memory (see [`SnapshotSource::in_memory`]):
+/// its bytes are held only during that pass, and a larger organization is
+/// streamed, so that peak memory does not grow with the organization.
+const IN_MEMORY: u64 = 128 << 20;
+
 /// Where a snapshot input's bytes are.
 pub enum SnapshotSource {
     /// A regular local file, read when needed (twice when streamed, never
@@ -52,6 +57,24 @@ impl SnapshotSource {
             )?)),
             SnapshotSource::Fetched(bytes) => Ok(Cow::Borrowed(bytes)),
         }
+    }
+
+    /// The input's JSON as one slice, for a pass that is over quicker from
+    /// memory (serde_json skips a string from a slice with a search, from a
+    /// stream byte by byte: the first pass over 100 realistic accounts takes
+    /// half the time): bytes already fetched, or a file of at most
+    /// [`IN_MEMORY`] bytes. `None` for zstd and larger files, which are
+    /// streamed.
+    fn in_memory(&self, max: u64) -> Result<Option<Cow<'_, [u8]>>> {
+        let small = match self {
+            SnapshotSource::File(path) => std::fs::metadata(path)?.len() <= IN_MEMORY.min(max),
+            SnapshotSource::Fetched(_) => true,
+        };
+        if !small {
+            return Ok(None);
+        }
+        let bytes = self.bytes(max)?;
+        Ok((!bytes.starts_with(&ZSTD_MAGIC)).then_some(bytes))
     }
 
     /// The input as stored, buffered.
@@ -265,7 +288,10 @@ struct AccountOutline {
 
 /// The first pass over one input: its outline, checked.
 fn read_outline(origin: &str, source: &SnapshotSource, max: u64) -> Result<Snapshot> {
-    let outline: Outline = serde_json::from_reader(source.reader(max, true)?)?;
+    let outline: Outline = match source.in_memory(max)? {
+        Some(bytes) => serde_json::from_slice(&bytes)?,
+        None => serde_json::from_reader(source.reader(max, true)?)?,
+    };
     let ours = SCHEMA_VERSION.split('.').next();
     if outline.schema_version.split('.').next() != ours {
         bail!("schema version {}", outline.schema_version);
