@@ -53,6 +53,28 @@ fn number_i64(n: i64) -> Value {
 
 struct ValueSerializer;
 
+/// What both serializers do alike: a unit variant is its name, a newtype
+/// struct its content.
+macro_rules! as_json_has_them {
+    () => {
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+        ) -> Result<Value, InputError> {
+            Ok(Value::from(variant))
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<Value, InputError> {
+            value.serialize(self)
+        }
+    };
+}
+
 impl ser::Serializer for ValueSerializer {
     type Ok = Value;
     type Error = InputError;
@@ -137,21 +159,7 @@ impl ser::Serializer for ValueSerializer {
     fn serialize_unit_struct(self, _: &'static str) -> Result<Value, InputError> {
         Ok(Value::Null)
     }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<Value, InputError> {
-        Ok(Value::from(variant))
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<Value, InputError> {
-        value.serialize(self)
-    }
+    as_json_has_them!();
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
         _: &'static str,
@@ -208,38 +216,27 @@ impl Seq {
     }
 }
 
-impl ser::SerializeSeq for Seq {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(Value::from(self.0))
-    }
+/// The three sequence traits, alike but for the name of their one method.
+macro_rules! sequence {
+    ($($trait:ident :: $method:ident),+) => {$(
+        impl ser::$trait for Seq {
+            type Ok = Value;
+            type Error = InputError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Value, InputError> {
+                Ok(Value::from(self.0))
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeTuple for Seq {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(Value::from(self.0))
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(Value::from(self.0))
-    }
-}
+sequence!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 struct Map {
     entries: Vec<(Value, Value)>,
@@ -315,6 +312,15 @@ impl ser::SerializeStructVariant for Variant<Map> {
 /// Map keys: strings, as in JSON; integers and chars are written as strings.
 struct KeySerializer;
 
+/// Key methods that write their value as a string.
+macro_rules! written_as_strings {
+    ($($method:ident($type:ty)),+) => {$(
+        fn $method(self, v: $type) -> Result<Value, InputError> {
+            Ok(Value::from(v.to_string()))
+        }
+    )+};
+}
+
 fn key_error() -> InputError {
     InputError("a map key must be a string".into())
 }
@@ -333,48 +339,18 @@ impl ser::Serializer for KeySerializer {
     fn serialize_str(self, v: &str) -> Result<Value, InputError> {
         Ok(Value::from(v))
     }
-    fn serialize_char(self, v: char) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_i8(self, v: i8) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_i64(self, v: i64) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Value, InputError> {
-        Ok(Value::from(v.to_string()))
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<Value, InputError> {
-        Ok(Value::from(variant))
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<Value, InputError> {
-        value.serialize(self)
-    }
+    written_as_strings!(
+        serialize_char(char),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64)
+    );
+    as_json_has_them!();
     fn serialize_bool(self, _: bool) -> Result<Value, InputError> {
         Err(key_error())
     }
