@@ -66,15 +66,22 @@ impl SnapshotSource {
     /// [`IN_MEMORY`] bytes. `None` for zstd and larger files, which are
     /// streamed.
     fn in_memory(&self, max: u64) -> Result<Option<Cow<'_, [u8]>>> {
-        let small = match self {
-            SnapshotSource::File(path) => std::fs::metadata(path)?.len() <= IN_MEMORY.min(max),
-            SnapshotSource::Fetched(_) => true,
+        let small_json = match self {
+            SnapshotSource::File(path) => {
+                // Its first bytes say whether it is zstd, before it is read whole.
+                let mut head = Vec::with_capacity(ZSTD_MAGIC.len());
+                let file = std::fs::File::open(path)?;
+                let small = file.metadata()?.len() <= IN_MEMORY.min(max);
+                file.take(ZSTD_MAGIC.len() as u64).read_to_end(&mut head)?;
+                small && !head.starts_with(&ZSTD_MAGIC)
+            }
+            SnapshotSource::Fetched(bytes) => !bytes.starts_with(&ZSTD_MAGIC),
         };
-        if !small {
-            return Ok(None);
-        }
-        let bytes = self.bytes(max)?;
-        Ok((!bytes.starts_with(&ZSTD_MAGIC)).then_some(bytes))
+        Ok(if small_json {
+            Some(self.bytes(max)?)
+        } else {
+            None
+        })
     }
 
     /// The input as stored, buffered.
