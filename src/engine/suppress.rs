@@ -55,31 +55,43 @@ pub struct Outcome {
 }
 
 /// Splits findings into open and suppressed. The first live suppression that
-/// matches a finding suppresses it.
+/// matches a finding suppresses it. When none does, the findings stay where
+/// they are: a large organization's list is not copied for nothing.
 pub fn apply(
     findings: Vec<Finding>,
     suppressions: &[Suppression],
     today: jiff::civil::Date,
 ) -> Outcome {
     let mut matched = vec![0usize; suppressions.len()];
-    let mut outcome = Outcome::default();
-    for finding in findings {
-        let mut by = None;
-        for (i, s) in suppressions.iter().enumerate() {
-            if s.matches(&finding) {
-                matched[i] += 1;
-                if by.is_none() && !s.is_expired(today) {
-                    by = Some(s);
+    let by: Vec<Option<&Suppression>> = findings
+        .iter()
+        .map(|finding| {
+            let mut by = None;
+            for (i, s) in suppressions.iter().enumerate() {
+                if s.matches(finding) {
+                    matched[i] += 1;
+                    if by.is_none() && !s.is_expired(today) {
+                        by = Some(s);
+                    }
                 }
             }
-        }
-        match by {
-            Some(s) => outcome.suppressed.push(Suppressed {
-                finding,
-                reason: s.reason.clone(),
-                expires: s.expires.map(|d| d.to_string()),
-            }),
-            None => outcome.findings.push(finding),
+            by
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    if by.iter().all(Option::is_none) {
+        outcome.findings = findings;
+    } else {
+        outcome.findings.reserve(findings.len());
+        for (finding, by) in findings.into_iter().zip(by) {
+            match by {
+                Some(s) => outcome.suppressed.push(Suppressed {
+                    finding,
+                    reason: s.reason.clone(),
+                    expires: s.expires.map(|d| d.to_string()),
+                }),
+                None => outcome.findings.push(finding),
+            }
         }
     }
     for (s, matched) in suppressions.iter().zip(matched) {

@@ -20,7 +20,7 @@ struct JsonReport<'a> {
     snapshot_generated_at: &'a str,
     summary: Summary,
     accounts: &'a [AccountInfo],
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     coverage_gaps: &'a [CoverageGap],
     suppressed: Vec<JsonSuppressed<'a>>,
     suppression_notes: &'a [SuppressionNote],
@@ -125,6 +125,23 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
+/// The open findings, each serialized as it is written: a large
+/// organization's list is not copied into a second one first.
+struct Findings<'a> {
+    findings: &'a [Finding],
+    report: &'a Report<'a>,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.findings
+                .iter()
+                .map(|f| JsonFinding::new(f, self.report)),
+        )
+    }
+}
+
 /// Findings listed by their state, so without a `baseline_state` of their own.
 pub(super) fn listed<'a>(findings: &'a [Finding], report: &'a Report) -> Vec<JsonFinding<'a>> {
     findings
@@ -169,11 +186,10 @@ impl Reporter for JsonReporter {
                 failed: report.failed(),
             },
             accounts: &e.accounts,
-            findings: e
-                .findings
-                .iter()
-                .map(|f| JsonFinding::new(f, report))
-                .collect(),
+            findings: Findings {
+                findings: &e.findings,
+                report,
+            },
             coverage_gaps: &e.gaps,
             suppressed: report
                 .suppressed
