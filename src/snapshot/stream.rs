@@ -3,7 +3,8 @@
 //!
 //! Each input is read twice. The first pass reads its outline: everything
 //! but the accounts' sections (version, date, organization, shard record, and
-//! each account's identity, regions and coverage). Outlines are checked like
+//! each account's identity, regions and coverage). A file small enough to be
+//! read into memory for it is parsed from there both times. Outlines are checked like
 //! whole snapshots ([`check_structure`]) and merged like them
 //! ([`merge_snapshots`]). The second pass yields the accounts one by one, each
 //! checked and normalised as a whole read would ([`validate_account`]), on a
@@ -28,15 +29,16 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 /// Accounts read ahead of the evaluation: bounds the memory of a stream to
 /// this many accounts besides those being evaluated.
 const READ_AHEAD: usize = 2;
 
-/// The largest file a pass reads into memory (see [`SnapshotSource::in_memory`]):
-/// its bytes are held only during that pass, and a larger organization is
-/// streamed, so that peak memory does not grow with the organization.
+/// The largest file read into memory (see [`SnapshotSource::in_memory`]): its
+/// bytes are held from the first pass to the end of the second, and a larger
+/// organization is streamed, so that peak memory does not grow with the
+/// organization.
 const IN_MEMORY: u64 = 128 << 20;
 
 /// Where a snapshot input's bytes are.
@@ -59,11 +61,11 @@ impl SnapshotSource {
         }
     }
 
-    /// The input's JSON as one slice, for a pass that is over quicker from
-    /// memory (serde_json skips a string from a slice with a search, from a
-    /// stream byte by byte: the first pass over 100 realistic accounts takes
-    /// half the time): bytes already fetched, or a file of at most
-    /// [`IN_MEMORY`] bytes. `None` for zstd and larger files, which are
+    /// The input's JSON as one slice, for passes that are over quicker from
+    /// memory (serde_json skips a string from a slice with a search, and reads
+    /// any byte of a stream through a call: the first pass over 100 realistic
+    /// accounts takes half the time): bytes already fetched, or a file of at
+    /// most [`IN_MEMORY`] bytes. `None` for zstd and larger files, which are
     /// streamed.
     fn in_memory(&self, max: u64) -> Result<Option<Cow<'_, [u8]>>> {
         let small_json = match self {
@@ -173,6 +175,9 @@ pub struct SnapshotStream {
     inputs: Vec<(String, SnapshotSource)>,
     /// The ids of each input's accounts, in the order of its file.
     ids: Vec<Vec<String>>,
+    /// Each input's JSON when the first pass read its file into memory: the
+    /// second pass parses it from there, and drops it.
+    held: Vec<Mutex<Option<Vec<u8>>>>,
     /// The inputs' outlines merged: accounts without their sections, sorted
     /// by id, with the accounts of a missing shard as unread accounts.
     outline: Snapshot,
@@ -185,9 +190,11 @@ impl SnapshotStream {
     pub fn open(inputs: Vec<(String, SnapshotSource)>, max: u64) -> Result<SnapshotStream> {
         let mut outlines = Vec::with_capacity(inputs.len());
         let mut ids = Vec::with_capacity(inputs.len());
+        let mut held = Vec::with_capacity(inputs.len());
         for (origin, source) in &inputs {
             match read_outline(origin, source, max) {
-                Ok(outline) => {
+                Ok((outline, bytes)) => {
+                    held.push(Mutex::new(bytes));
                     ids.push(
                         outline
                             .accounts
@@ -204,6 +211,7 @@ impl SnapshotStream {
         Ok(SnapshotStream {
             inputs,
             ids,
+            held,
             outline,
             max,
         })
@@ -228,9 +236,10 @@ impl SnapshotStream {
     }
 
     fn send_accounts(&self, sender: &mpsc::SyncSender<Result<AccountSnapshot>>) {
-        for ((origin, source), ids) in self.inputs.iter().zip(&self.ids) {
+        for (((origin, source), ids), held) in self.inputs.iter().zip(&self.ids).zip(&self.held) {
             let mut send = |account| sender.send(Ok(account)).is_ok();
-            match stream_accounts(origin, source, ids, self.max, &mut send) {
+            let held = held.lock().map(|mut h| h.take()).unwrap_or(None);
+            match stream_accounts(origin, source, held.as_deref(), ids, self.max, &mut send) {
                 Ok(true) => {}
                 // Nobody reads any more.
                 Ok(false) => return,
@@ -293,11 +302,22 @@ struct AccountOutline {
     coverage: Vec<CoverageEntry>,
 }
 
-/// The first pass over one input: its outline, checked.
-fn read_outline(origin: &str, source: &SnapshotSource, max: u64) -> Result<Snapshot> {
-    let outline: Outline = match source.in_memory(max)? {
-        Some(bytes) => serde_json::from_slice(&bytes)?,
-        None => serde_json::from_reader(source.reader(max, true)?)?,
+/// The first pass over one input: its outline, checked, and the file's
+/// bytes when they were read into memory for it.
+fn read_outline(
+    origin: &str,
+    source: &SnapshotSource,
+    max: u64,
+) -> Result<(Snapshot, Option<Vec<u8>>)> {
+    let (outline, held): (Outline, _) = match source.in_memory(max)? {
+        Some(bytes) => (
+            serde_json::from_slice(&bytes)?,
+            match bytes {
+                Cow::Owned(bytes) => Some(bytes),
+                Cow::Borrowed(_) => None,
+            },
+        ),
+        None => (serde_json::from_reader(source.reader(max, true)?)?, None),
     };
     let ours = SCHEMA_VERSION.split('.').next();
     if outline.schema_version.split('.').next() != ours {
@@ -320,14 +340,16 @@ fn read_outline(origin: &str, source: &SnapshotSource, max: u64) -> Result<Snaps
             .collect(),
     };
     check_structure(&snapshot, origin)?;
-    Ok(snapshot)
+    Ok((snapshot, held))
 }
 
 /// The second pass over one input: each account, checked and normalised,
-/// to `send`; `false` when `send` refused one (nobody reads any more).
+/// to `send`; `false` when `send` refused one (nobody reads any more). From
+/// `held` when the first pass left the file's bytes, from the source else.
 fn stream_accounts(
     origin: &str,
     source: &SnapshotSource,
+    held: Option<&[u8]>,
     ids: &[String],
     max: u64,
     send: &mut dyn FnMut(AccountSnapshot) -> bool,
@@ -340,10 +362,18 @@ fn stream_accounts(
         refused: false,
         problem: None,
     };
-    let mut json = serde_json::Deserializer::from_reader(source.reader(max, false)?);
-    let parsed = (&mut reader)
-        .deserialize(&mut json)
-        .and_then(|()| json.end());
+    let parsed = match held {
+        Some(bytes) => read_accounts(&mut reader, serde_json::Deserializer::from_slice(bytes)),
+        None => match source {
+            SnapshotSource::Fetched(bytes) if !bytes.starts_with(&ZSTD_MAGIC) => {
+                read_accounts(&mut reader, serde_json::Deserializer::from_slice(bytes))
+            }
+            _ => read_accounts(
+                &mut reader,
+                serde_json::Deserializer::from_reader(source.reader(max, false)?),
+            ),
+        },
+    };
     match (parsed, reader.problem, reader.refused) {
         (_, _, true) => Ok(false),
         (_, Some(problem), _) => Err(problem),
@@ -353,6 +383,14 @@ fn stream_accounts(
         }
         (Ok(()), None, _) => Ok(true),
     }
+}
+
+/// The whole document through `reader`, to its end.
+fn read_accounts<'de, R: serde_json::de::Read<'de>>(
+    reader: &mut AccountReader<'_>,
+    mut json: serde_json::Deserializer<R>,
+) -> serde_json::Result<()> {
+    reader.deserialize(&mut json).and_then(|()| json.end())
 }
 
 /// The visitor of the second pass: the top-level object, then `accounts`.
