@@ -35,6 +35,7 @@ mod section;
 mod shard;
 mod stream;
 mod terraform;
+pub(crate) mod tree;
 mod validate;
 
 pub use coverage::*;

@@ -17,12 +17,13 @@
 //! Dates are parsed as the rule engine parses them (chrono's RFC 3339 in
 //! nanoseconds since 1970), so a value accepted here is a value rules can use.
 
+use super::tree::{build, Node};
 use super::{
     is_global_service, service_of, AccountSnapshot, CoverageStatus, ErrorClass, Snapshot,
     GLOBAL_REGION,
 };
 use anyhow::{bail, Result};
-use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -159,15 +160,15 @@ pub fn check_structure(snapshot: &Snapshot, origin: &str) -> Result<()> {
     Ok(())
 }
 
-/// The sections of an account as JSON: (name, value), without the account
-/// itself, its regions and coverage.
-fn sections(account: &AccountSnapshot) -> Vec<(String, Value)> {
-    let Ok(Value::Object(object)) = serde_json::to_value(account) else {
+/// The sections of an account as their JSON's tree: (name, value), without
+/// the account itself, its regions and coverage.
+fn sections(account: &AccountSnapshot) -> Vec<(Cow<'static, str>, Node)> {
+    let Ok(Node::Obj(object)) = build(account) else {
         return Vec::new();
     };
     object
         .into_iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "account" | "regions" | "coverage"))
+        .filter(|(k, _)| !matches!(k.as_ref(), "account" | "regions" | "coverage"))
         .collect()
 }
 
@@ -183,7 +184,7 @@ fn is_opaque(key: &str) -> bool {
 /// vanish without a trace.
 fn check_resource_regions(
     account: &AccountSnapshot,
-    sections: &[(String, Value)],
+    sections: &[(Cow<'static, str>, Node)],
     at: &str,
 ) -> Result<()> {
     let read: BTreeSet<&str> = account.regions.iter().map(String::as_str).collect();
@@ -198,7 +199,7 @@ fn check_resource_regions(
                 if problem.is_some() {
                     return;
                 }
-                if let Some(region) = resource.get("region").and_then(Value::as_str) {
+                if let Some(region) = Node::str_at(resource, "region") {
                     let bad = if !is_region_name(region) {
                         Some("is not an AWS region name")
                     } else if regional && !read.is_empty() && !read.contains(region) {
@@ -211,7 +212,7 @@ fn check_resource_regions(
                         return;
                     }
                 }
-                if let Some(arn) = resource.get("arn").and_then(Value::as_str) {
+                if let Some(arn) = Node::str_at(resource, "arn") {
                     let fine = !arn.starts_with("arn:")
                         || arn
                             .split(':')
@@ -235,7 +236,7 @@ fn check_resource_regions(
 
 /// Marks the (region, service) of every value a rule depends on that does not
 /// parse as not read, with a message naming the field and resource.
-fn mark_unparsable_values(account: &mut AccountSnapshot, sections: &[(String, Value)]) {
+fn mark_unparsable_values(account: &mut AccountSnapshot, sections: &[(Cow<'static, str>, Node)]) {
     // (region, service) -> messages
     let mut bad: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for (section, value) in sections {
@@ -247,8 +248,8 @@ fn mark_unparsable_values(account: &mut AccountSnapshot, sections: &[(String, Va
             Context::default(),
             &mut |path, resource, at| {
                 for (key, v) in resource {
-                    let Value::String(s) = v else { continue };
-                    let problem = if DATE_FIELDS.contains(&key.as_str()) && !is_rfc3339(s) {
+                    let Node::Str(s) = v else { continue };
+                    let problem = if DATE_FIELDS.contains(&key.as_ref()) && !is_rfc3339(s) {
                         "is not an RFC 3339 date-time"
                     } else if let Some(problem) =
                         service.and_then(|service| (service.invalid_value)(path, key, s))
@@ -301,27 +302,24 @@ struct Context<'a> {
 }
 
 /// What [`visit_resources`] calls: (path, object, context).
-type Visit<'a> = dyn FnMut(&str, &serde_json::Map<String, Value>, Context) + 'a;
+type Visit<'a> = dyn FnMut(&str, &[(Cow<'static, str>, Node)], Context) + 'a;
 
 /// Calls `visit(path, object, context)` for every object under `value` (the
 /// resources and their parts), `path` starting with `root`.
-fn visit_resources<'v>(value: &'v Value, root: &str, context: Context<'v>, visit: &mut Visit) {
+fn visit_resources<'v>(value: &'v Node, root: &str, context: Context<'v>, visit: &mut Visit) {
     visit_under(value, &mut root.to_string(), context, visit);
 }
 
 /// [`visit_resources`] with one path buffer for the whole walk: a segment is
 /// pushed for each object or array entered and cut off after it, and scalars
 /// are not entered, so the walk allocates no string per value.
-fn visit_under<'v>(value: &'v Value, path: &mut String, context: Context<'v>, visit: &mut Visit) {
-    let container = |v: &Value| matches!(v, Value::Object(_) | Value::Array(_));
+fn visit_under<'v>(value: &'v Node, path: &mut String, context: Context<'v>, visit: &mut Visit) {
+    let container = |v: &Node| matches!(v, Node::Obj(_) | Node::Arr(_));
     match value {
-        Value::Object(object) => {
+        Node::Obj(object) => {
             let context = Context {
-                region: object
-                    .get("region")
-                    .and_then(Value::as_str)
-                    .or(context.region),
-                arn: object.get("arn").and_then(Value::as_str).or(context.arn),
+                region: Node::str_at(object, "region").or(context.region),
+                arn: Node::str_at(object, "arn").or(context.arn),
             };
             visit(path, object, context);
             for (key, v) in object {
@@ -334,7 +332,7 @@ fn visit_under<'v>(value: &'v Value, path: &mut String, context: Context<'v>, vi
                 }
             }
         }
-        Value::Array(items) => {
+        Node::Arr(items) => {
             for (i, v) in items.iter().enumerate() {
                 if container(v) {
                     let len = path.len();
