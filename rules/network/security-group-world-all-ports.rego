@@ -37,8 +37,8 @@ deny contains finding if {
 	some group in input.ec2.security_groups
 	open := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
-		all_ports(rule)
 		world(rule)
+		all_ports(rule)
 	}
 	count(open) > 0
 	finding := {
@@ -57,10 +57,9 @@ source(rule) := rule.cidr_ipv4 if rule.cidr_ipv4
 
 source(rule) := rule.cidr_ipv6 if rule.cidr_ipv6
 
-# Every protocol, else every TCP port (tested before the address: it rules out most
-# rules at once).
 all_ports(rule) if rule.protocol == "-1"
-else if {
+
+all_ports(rule) if {
 	rule.protocol in {"tcp", "6"}
 	rule.from_port <= 0
 	rule.to_port >= 65535

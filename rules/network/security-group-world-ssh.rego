@@ -46,6 +46,8 @@ deny contains finding if {
 	exposed := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
 		rule.protocol in {"tcp", "6"}
+		rule.from_port <= highest
+		lowest <= rule.to_port
 		world(rule)
 		exposes(rule)
 		not all_ports(rule)
@@ -71,6 +73,11 @@ exposes(rule) if {
 	rule.from_port <= port
 	port <= rule.to_port
 }
+
+# The watched ports' bounds: a range outside them is left out before anything else.
+lowest := min(watched)
+
+highest := max(watched)
 
 # Every address: 0.0.0.0/0 or ::/0.
 world(rule) if rule.cidr_ipv4 == "0.0.0.0/0"
