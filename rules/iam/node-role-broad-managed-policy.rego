@@ -53,7 +53,17 @@ broad_policies := {
 
 deny contains finding if {
 	some role in input.iam.roles
-	broad := broad_attached(role)
+	# Names of the broad AWS managed policies attached
+	# (arn:<partition>:iam::aws:policy/<name>), the name tested first.
+	broad := {name |
+		some arn in role.attached_policies
+		parts := split(arn, ":")
+		name := trim_prefix(parts[5], "policy/")
+		name in broad_policies
+		count(parts) == 6
+		parts[2] == "iam"
+		parts[4] == "aws"
+	}
 	count(broad) > 0
 	usage := node_usage(role)
 	finding := {
@@ -61,7 +71,7 @@ deny contains finding if {
 		"region": "global",
 		"message": sprintf(
 			"node role %s (%s) has broad AWS managed policies attached: %s; every pod that reaches IMDS on these nodes can use them",
-			[role.name, usage, concat(", ", broad)],
+			[role.name, usage, concat(", ", sort(broad))],
 		),
 	}
 }
@@ -85,10 +95,7 @@ node_group_roles contains [arn, name] if {
 node_usage(role) := sprintf("node role of node group(s) %s", [concat(", ", groups)]) if {
 	groups := node_groups_of(role)
 	count(groups) > 0
-}
-
-node_usage(role) := "EC2-trusted role named as a node role" if {
-	count(node_groups_of(role)) == 0
+} else := "EC2-trusted role named as a node role" if {
 	contains(lower(role.name), "node")
 	trusted_by_ec2(role)
 }
@@ -100,17 +107,5 @@ trusted_by_ec2(role) if {
 	service == "ec2.amazonaws.com"
 }
 
-# Names of the broad AWS managed policies attached (arn:<partition>:iam::aws:policy/<name>).
-broad_attached(role) := sort({name |
-	some arn in role.attached_policies
-	parts := split(arn, ":")
-	count(parts) == 6
-	parts[2] == "iam"
-	parts[4] == "aws"
-	name := trim_prefix(parts[5], "policy/")
-	name in broad_policies
-})
-
 as_array(x) := x if is_array(x)
-
-as_array(x) := [x] if not is_array(x)
+else := [x]
