@@ -98,9 +98,9 @@ deny contains finding if {
 
 deny contains finding if {
 	some instance in input.ec2.instances
+	instance.subnet_id in public_subnet_ids
 	instance.state == "running"
 	cluster := node_cluster(instance)
-	instance.subnet_id in public_subnet_ids
 	finding := {
 		"resource": instance.arn,
 		"region": instance.region,
