@@ -58,11 +58,23 @@ deny contains finding if {
 		# `oidc.eks.<region>.amazonaws.com/id/<ID>`), cheapest test first: most roles
 		# trust a service or an account, and most IRSA roles pin their subject.
 		some statement in as_array(object.get(role.trust_policy, "Statement", []))
-		some principal in as_array(statement.Principal.Federated)
+		federated := statement.Principal.Federated
+		some principal in as_array(federated)
 		contains(principal, ":oidc-provider/")
 		issuer := split(principal, ":oidc-provider/")[1]
-		values := sub_values(statement, lower(sprintf("%s:sub", [issuer])))
-		not pinned(values)
+		# [operator, value] for each value a StringEquals or StringLike block gives
+		# the `<issuer>:sub` key: the condition keys are read once.
+		key := lower(sprintf("%s:sub", [issuer]))
+		values := {[operator, value] |
+			some operator in string_operators
+			some name, sub in object.get(statement, ["Condition", operator], {})
+			lower(name) == key
+			some value in as_array(sub)
+		}
+		# Not pinned: no operator gives the key only values without `*`.
+		operators := {pair[0] | some pair in values}
+		wildcard_operators := {pair[0] | some pair in values; contains(pair[1], "*")}
+		count(operators - wildcard_operators) == 0
 		web_identity_allow(statement)
 		problem := describe(values, issuer)
 	}
@@ -85,32 +97,9 @@ web_identity_allow(statement) if {
 
 string_operators := {"StringEquals", "StringLike"}
 
-# [operator, value] for each value a StringEquals or StringLike block gives the
-# `<issuer>:sub` key (`key`, lower case): the condition keys are read once.
-sub_values(statement, key) := {[operator, value] |
-	some operator in string_operators
-	some name, values in object.get(statement, ["Condition", operator], {})
-	lower(name) == key
-	some value in as_array(values)
-}
-
-# One operator gives the key only values without `*`.
-pinned(values) if {
-	some [operator, _] in values
-	not wildcard_in(values, operator)
-}
-
-wildcard_in(values, operator) if {
-	some pair in values
-	pair[0] == operator
-	contains(pair[1], "*")
-}
-
 describe(values, issuer) := sprintf("no sub condition for %s (any service account of the cluster)", [issuer]) if {
 	count(values) == 0
-}
-
-describe(values, issuer) := sprintf("sub %s for %s", [concat(", ", wildcards), issuer]) if {
+} else := sprintf("sub %s for %s", [concat(", ", wildcards), issuer]) if {
 	wildcards := sort({value | some [_, value] in values; contains(value, "*")})
 	count(wildcards) > 0
 }

@@ -56,11 +56,23 @@ deny contains finding if {
 		# `oidc.eks.<region>.amazonaws.com/id/<ID>`), cheapest test first: most roles
 		# trust a service or an account, and most IRSA roles check the audience.
 		some statement in as_array(object.get(role.trust_policy, "Statement", []))
-		some principal in as_array(statement.Principal.Federated)
+		federated := statement.Principal.Federated
+		some principal in as_array(federated)
 		contains(principal, ":oidc-provider/")
 		issuer := split(principal, ":oidc-provider/")[1]
-		values := aud_values(statement, lower(sprintf("%s:aud", [issuer])))
-		not audience_checked(values)
+		# [operator, value] for each value a StringEquals or StringLike block gives
+		# the `<issuer>:aud` key: the condition keys are read once.
+		key := lower(sprintf("%s:aud", [issuer]))
+		values := {[operator, value] |
+			some operator in string_operators
+			some name, aud in object.get(statement, ["Condition", operator], {})
+			lower(name) == key
+			some value in as_array(aud)
+		}
+		# Not checked: no operator gives the key exactly one value, sts.amazonaws.com.
+		sts_operators := {pair[0] | some pair in values; pair[1] == sts_audience}
+		other_operators := {pair[0] | some pair in values; pair[1] != sts_audience}
+		count(sts_operators - other_operators) == 0
 		web_identity_allow(statement)
 		problem := describe(values, issuer)
 	}
@@ -83,33 +95,9 @@ web_identity_allow(statement) if {
 
 string_operators := {"StringEquals", "StringLike"}
 
-# [operator, value] for each value a StringEquals or StringLike block gives the
-# `<issuer>:aud` key (`key`, lower case): the condition keys are read once.
-aud_values(statement, key) := {[operator, value] |
-	some operator in string_operators
-	some name, values in object.get(statement, ["Condition", operator], {})
-	lower(name) == key
-	some value in as_array(values)
-}
-
-# One operator gives the key exactly one value, sts.amazonaws.com.
-audience_checked(values) if {
-	some [operator, value] in values
-	value == sts_audience
-	not other_audience(values, operator)
-}
-
-other_audience(values, operator) if {
-	some pair in values
-	pair[0] == operator
-	pair[1] != sts_audience
-}
-
 describe(values, issuer) := sprintf("no aud condition for %s", [issuer]) if {
 	count(values) == 0
-}
-
-describe(values, issuer) := sprintf("aud allows %s for %s", [concat(", ", sort(audiences)), issuer]) if {
+} else := sprintf("aud allows %s for %s", [concat(", ", sort(audiences)), issuer]) if {
 	audiences := {value | some [_, value] in values}
 	count(audiences) > 0
 }
