@@ -53,16 +53,10 @@ broad_policies := {
 
 deny contains finding if {
 	some role in input.iam.roles
-	# Names of the broad AWS managed policies attached
-	# (arn:<partition>:iam::aws:policy/<name>), the name tested first.
 	broad := {name |
 		some arn in role.attached_policies
-		parts := split(arn, ":")
-		name := trim_prefix(parts[5], "policy/")
-		name in broad_policies
-		count(parts) == 6
-		parts[2] == "iam"
-		parts[4] == "aws"
+		arn in broad_arns
+		name := broad_names[arn]
 	}
 	count(broad) > 0
 	usage := node_usage(role)
@@ -75,6 +69,21 @@ deny contains finding if {
 		),
 	}
 }
+
+# The names of the broad AWS managed policies attached to any role, by ARN
+# (arn:<partition>:iam::aws:policy/<name>): each distinct ARN is parsed once per
+# evaluation, the name tested first.
+broad_names := {arn: name |
+	some arn in {attached | some role in input.iam.roles; some attached in role.attached_policies}
+	parts := split(arn, ":")
+	name := trim_prefix(parts[5], "policy/")
+	name in broad_policies
+	count(parts) == 6
+	parts[2] == "iam"
+	parts[4] == "aws"
+}
+
+broad_arns := {arn | some arn, _ in broad_names}
 
 # Node groups (cluster/name) that use the role.
 node_groups_of(role) := sort({name | some name in node_groups_by_role[role.arn]})
