@@ -53,6 +53,8 @@ import rego.v1
 
 deny contains finding if {
 	some role in input.iam.roles
+	# A cheap superset first: no OIDC provider named anywhere in the trust policy.
+	contains(json.marshal(role.trust_policy), ":oidc-provider/")
 	problems := {problem |
 		# Per statement and OIDC provider principal (its issuer,
 		# `oidc.eks.<region>.amazonaws.com/id/<ID>`), cheapest test first: most roles
@@ -67,7 +69,7 @@ deny contains finding if {
 		key := lower(sprintf("%s:sub", [issuer]))
 		values := {[operator, value] |
 			some operator in string_operators
-			some name, sub in object.get(statement, ["Condition", operator], {})
+			some name, sub in statement.Condition[operator]
 			lower(name) == key
 			some value in as_array(sub)
 		}

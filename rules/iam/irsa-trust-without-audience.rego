@@ -51,6 +51,8 @@ sts_audience := "sts.amazonaws.com"
 
 deny contains finding if {
 	some role in input.iam.roles
+	# A cheap superset first: no OIDC provider named anywhere in the trust policy.
+	contains(json.marshal(role.trust_policy), ":oidc-provider/")
 	problems := {problem |
 		# Per statement and OIDC provider principal (its issuer,
 		# `oidc.eks.<region>.amazonaws.com/id/<ID>`), cheapest test first: most roles
@@ -65,7 +67,7 @@ deny contains finding if {
 		key := lower(sprintf("%s:aud", [issuer]))
 		values := {[operator, value] |
 			some operator in string_operators
-			some name, aud in object.get(statement, ["Condition", operator], {})
+			some name, aud in statement.Condition[operator]
 			lower(name) == key
 			some value in as_array(aud)
 		}
