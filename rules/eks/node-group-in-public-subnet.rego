@@ -44,37 +44,37 @@ import rego.v1
 # it gives instances public addresses on launch. AWS allows one association per
 # subnet, but a snapshot may hold several (or two main tables): any public one makes
 # the subnet public. Sets built once per evaluation, so the rule is linear in the
-# route tables, subnets, node groups and instances it reads.
-public_subnet_ids := {subnet.id | some subnet in input.ec2.subnets; public(subnet)}
-
-public(subnet) if subnet.id in associated_with_public_table
-
-public(subnet) if {
+# route tables, subnets, node groups and instances it reads. One set per case, not a
+# function per subnet (a function call is the RVM's costliest step).
+public_subnet_ids := ({subnet.id |
+	some subnet in input.ec2.subnets
+	subnet.id in associated_with_public_table
+} | {subnet.id |
+	some subnet in input.ec2.subnets
 	not subnet.id in associated
 	subnet.vpc_id in vpcs_with_public_main_table
+}) | {subnet.id |
+	some subnet in input.ec2.subnets
+	subnet.map_public_ip_on_launch
 }
 
-public(subnet) if subnet.map_public_ip_on_launch
-
-routes_to_internet_gateway(table) if {
+# Route tables with an active default route to an internet gateway (a table with
+# several such routes is listed once per route).
+public_tables := [table |
+	some table in input.ec2.route_tables
 	some route in table.routes
 	route.destination in {"0.0.0.0/0", "::/0"}
 	startswith(route.target, "igw-")
 	route.state == "active"
-}
+]
 
 associated := {id | some table in input.ec2.route_tables; some id in table.subnet_ids}
 
-associated_with_public_table := {id |
-	some table in input.ec2.route_tables
-	routes_to_internet_gateway(table)
-	some id in table.subnet_ids
-}
+associated_with_public_table := {id | some table in public_tables; some id in table.subnet_ids}
 
 vpcs_with_public_main_table := {vpc_id |
-	some table in input.ec2.route_tables
+	some table in public_tables
 	table.main
-	routes_to_internet_gateway(table)
 	vpc_id := table.vpc_id
 }
 
@@ -98,9 +98,9 @@ deny contains finding if {
 
 deny contains finding if {
 	some instance in input.ec2.instances
+	instance.subnet_id in public_subnet_ids
 	instance.state == "running"
 	cluster := node_cluster(instance)
-	instance.subnet_id in public_subnet_ids
 	finding := {
 		"resource": instance.arn,
 		"region": instance.region,

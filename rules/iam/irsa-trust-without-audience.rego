@@ -51,27 +51,43 @@ sts_audience := "sts.amazonaws.com"
 
 deny contains finding if {
 	some role in input.iam.roles
-	problems := unchecked_audiences(role)
+	# A cheap superset first: no OIDC provider named anywhere in the trust policy.
+	contains(json.marshal(role.trust_policy), ":oidc-provider/")
+	problems := {problem |
+		# Per statement and OIDC provider principal (its issuer,
+		# `oidc.eks.<region>.amazonaws.com/id/<ID>`), cheapest test first: most roles
+		# trust a service or an account, and most IRSA roles check the audience.
+		some statement in as_array(object.get(role.trust_policy, "Statement", []))
+		federated := statement.Principal.Federated
+		some principal in as_array(federated)
+		contains(principal, ":oidc-provider/")
+		issuer := split(principal, ":oidc-provider/")[1]
+		# [operator, value] for each value a StringEquals or StringLike block gives
+		# the `<issuer>:aud` key: the condition keys are read once.
+		key := lower(sprintf("%s:aud", [issuer]))
+		values := {[operator, value] |
+			some operator in string_operators
+			some name, aud in statement.Condition[operator]
+			lower(name) == key
+			some value in as_array(aud)
+		}
+		# Not checked: no operator gives the key exactly one value, sts.amazonaws.com.
+		sts_operators := {pair[0] | some pair in values; pair[1] == sts_audience}
+		other_operators := {pair[0] | some pair in values; pair[1] != sts_audience}
+		count(sts_operators - other_operators) == 0
+		web_identity_allow(statement)
+		problem := describe(values, issuer)
+	}
 	count(problems) > 0
 	finding := {
 		"resource": role.arn,
 		"region": "global",
 		"message": sprintf(
 			"IRSA role %s does not restrict the token audience to %s: %s",
-			[role.name, sts_audience, concat("; ", problems)],
+			[role.name, sts_audience, concat("; ", sort(problems))],
 		),
 	}
 }
-
-unchecked_audiences(role) := sort({problem |
-	some statement in statements(role)
-	web_identity_allow(statement)
-	some issuer in oidc_issuers(statement)
-	not audience_checked(statement, issuer)
-	problem := describe(statement, issuer)
-})
-
-statements(role) := as_array(object.get(role.trust_policy, "Statement", []))
 
 web_identity_allow(statement) if {
 	statement.Effect == "Allow"
@@ -79,39 +95,14 @@ web_identity_allow(statement) if {
 	lower(action) in {"sts:assumerolewithwebidentity", "sts:*", "*"}
 }
 
-oidc_issuers(statement) := {issuer |
-	some principal in as_array(object.get(statement, ["Principal", "Federated"], []))
-	contains(principal, ":oidc-provider/")
-	issuer := split(principal, ":oidc-provider/")[1]
-}
-
 string_operators := {"StringEquals", "StringLike"}
 
-aud_values(statement, issuer, operator) := {value |
-	some key, values in object.get(statement, ["Condition", operator], {})
-	lower(key) == lower(sprintf("%s:aud", [issuer]))
-	some value in as_array(values)
-}
-
-audience_checked(statement, issuer) if {
-	some operator in string_operators
-	aud_values(statement, issuer, operator) == {sts_audience}
-}
-
-all_aud_values(statement, issuer) := {value |
-	some operator in string_operators
-	some value in aud_values(statement, issuer, operator)
-}
-
-describe(statement, issuer) := sprintf("no aud condition for %s", [issuer]) if {
-	count(all_aud_values(statement, issuer)) == 0
-}
-
-describe(statement, issuer) := sprintf("aud allows %s for %s", [concat(", ", sort(values)), issuer]) if {
-	values := all_aud_values(statement, issuer)
-	count(values) > 0
+describe(values, issuer) := sprintf("no aud condition for %s", [issuer]) if {
+	count(values) == 0
+} else := sprintf("aud allows %s for %s", [concat(", ", sort(audiences)), issuer]) if {
+	audiences := {value | some [_, value] in values}
+	count(audiences) > 0
 }
 
 as_array(x) := x if is_array(x)
-
-as_array(x) := [x] if not is_array(x)
+else := [x]

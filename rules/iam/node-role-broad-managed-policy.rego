@@ -53,7 +53,11 @@ broad_policies := {
 
 deny contains finding if {
 	some role in input.iam.roles
-	broad := broad_attached(role)
+	broad := {name |
+		some arn in role.attached_policies
+		arn in broad_arns
+		name := broad_names[arn]
+	}
 	count(broad) > 0
 	usage := node_usage(role)
 	finding := {
@@ -61,10 +65,25 @@ deny contains finding if {
 		"region": "global",
 		"message": sprintf(
 			"node role %s (%s) has broad AWS managed policies attached: %s; every pod that reaches IMDS on these nodes can use them",
-			[role.name, usage, concat(", ", broad)],
+			[role.name, usage, concat(", ", sort(broad))],
 		),
 	}
 }
+
+# The names of the broad AWS managed policies attached to any role, by ARN
+# (arn:<partition>:iam::aws:policy/<name>): each distinct ARN is parsed once per
+# evaluation, the name tested first.
+broad_names := {arn: name |
+	some arn in {attached | some role in input.iam.roles; some attached in role.attached_policies}
+	parts := split(arn, ":")
+	name := trim_prefix(parts[5], "policy/")
+	name in broad_policies
+	count(parts) == 6
+	parts[2] == "iam"
+	parts[4] == "aws"
+}
+
+broad_arns := {arn | some arn, _ in broad_names}
 
 # Node groups (cluster/name) that use the role.
 node_groups_of(role) := sort({name | some name in node_groups_by_role[role.arn]})
@@ -85,10 +104,7 @@ node_group_roles contains [arn, name] if {
 node_usage(role) := sprintf("node role of node group(s) %s", [concat(", ", groups)]) if {
 	groups := node_groups_of(role)
 	count(groups) > 0
-}
-
-node_usage(role) := "EC2-trusted role named as a node role" if {
-	count(node_groups_of(role)) == 0
+} else := "EC2-trusted role named as a node role" if {
 	contains(lower(role.name), "node")
 	trusted_by_ec2(role)
 }
@@ -100,17 +116,5 @@ trusted_by_ec2(role) if {
 	service == "ec2.amazonaws.com"
 }
 
-# Names of the broad AWS managed policies attached (arn:<partition>:iam::aws:policy/<name>).
-broad_attached(role) := sort({name |
-	some arn in role.attached_policies
-	parts := split(arn, ":")
-	count(parts) == 6
-	parts[2] == "iam"
-	parts[4] == "aws"
-	name := trim_prefix(parts[5], "policy/")
-	name in broad_policies
-})
-
 as_array(x) := x if is_array(x)
-
-as_array(x) := [x] if not is_array(x)
+else := [x]

@@ -45,9 +45,12 @@ deny contains finding if {
 	some group in input.ec2.security_groups
 	exposed := {sprintf("%s (%s from %s)", [rule.id, ports(rule), source(rule)]) |
 		some rule in group.ingress
+		rule.protocol in {"tcp", "6"}
+		rule.from_port <= highest
+		lowest <= rule.to_port
 		world(rule)
-		not all_ports(rule)
 		exposes(rule)
+		not all_ports(rule)
 	}
 	count(exposed) > 0
 	finding := {
@@ -57,14 +60,24 @@ deny contains finding if {
 	}
 }
 
-# A TCP rule whose range includes a watched port (the protocol tested once per rule,
-# not once per port).
+# A rule whose range includes a watched port (a TCP rule: the protocol is tested
+# before): one lookup for a single port, a scan of the watched ports for a range.
 exposes(rule) if {
-	rule.protocol in {"tcp", "6"}
+	rule.from_port == rule.to_port
+	rule.from_port in watched
+}
+
+exposes(rule) if {
+	rule.from_port != rule.to_port
 	some port in watched
 	rule.from_port <= port
 	port <= rule.to_port
 }
+
+# The watched ports' bounds: a range outside them is left out before anything else.
+lowest := min(watched)
+
+highest := max(watched)
 
 # Every address: 0.0.0.0/0 or ::/0.
 world(rule) if rule.cidr_ipv4 == "0.0.0.0/0"
