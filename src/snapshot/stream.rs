@@ -522,7 +522,7 @@ mod tests {
         assert!(outline.accounts.iter().all(|a| a.resource_count() == 0));
     }
 
-    /// Compressed, or fetched as bytes: the same accounts.
+    /// Compressed, or fetched as bytes (compressed or not): the same accounts.
     #[test]
     fn zstd_files_and_fetched_bytes_stream_alike() {
         let dir = tempfile::tempdir().unwrap();
@@ -535,6 +535,14 @@ mod tests {
         let (_, fetched) = streamed(vec![(
             "s3://krci-audit/org.json.zst".to_string(),
             SnapshotSource::Fetched(bytes),
+        )])
+        .unwrap();
+        assert_eq!(fetched, whole.accounts);
+        // Plain JSON fetched: parsed from the fetched bytes both times.
+        let json = std::fs::read(example("reference-drifted.json")).unwrap();
+        let (_, fetched) = streamed(vec![(
+            "s3://krci-audit/org.json".to_string(),
+            SnapshotSource::Fetched(json),
         )])
         .unwrap();
         assert_eq!(fetched, whole.accounts);
