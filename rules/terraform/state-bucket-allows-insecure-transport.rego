@@ -55,7 +55,7 @@ import rego.v1
 
 deny contains finding if {
 	some bucket in input.s3.buckets
-	state_bucket(bucket)
+	state_bucket(bucket.name)
 	not bucket.policy
 	finding := {
 		"resource": bucket.arn,
@@ -69,7 +69,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some bucket in input.s3.buckets
-	state_bucket(bucket)
+	state_bucket(bucket.name)
 	bucket.policy
 	not denies_insecure_transport(bucket.policy)
 	finding := {
@@ -110,11 +110,9 @@ is_false(value) if {
 	lower(sprintf("%v", [v])) == "false"
 }
 
-# A bucket that holds Terraform state, by the reference's and common naming.
-state_bucket(bucket) if bucket.name == sprintf("terraform-states-%s", [input.account.id])
+# A bucket that holds Terraform state, by the reference's and common naming: the
+# reference's `terraform-states-<account id>` and any `terraform-states*` name both
+# contain `terraform-state`, so two substring tests cover every naming.
+state_bucket(name) if contains(name, "terraform-state")
 
-state_bucket(bucket) if startswith(bucket.name, "terraform-states")
-
-state_bucket(bucket) if contains(bucket.name, "tfstate")
-
-state_bucket(bucket) if contains(bucket.name, "terraform-state")
+else if contains(name, "tfstate")
