@@ -54,8 +54,7 @@ package archaudit.rules.state_bucket_allows_insecure_transport
 import rego.v1
 
 deny contains finding if {
-	some bucket in input.s3.buckets
-	state_bucket(bucket.name)
+	some bucket in state_buckets
 	not bucket.policy
 	finding := {
 		"resource": bucket.arn,
@@ -68,8 +67,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some bucket in input.s3.buckets
-	state_bucket(bucket.name)
+	some bucket in state_buckets
 	bucket.policy
 	not denies_insecure_transport(bucket.policy)
 	finding := {
@@ -109,6 +107,12 @@ is_false(value) if {
 	some v in value
 	lower(sprintf("%v", [v])) == "false"
 }
+
+# The state buckets, picked once for both deny bodies.
+state_buckets := [bucket |
+	some bucket in input.s3.buckets
+	state_bucket(bucket.name)
+]
 
 # A bucket that holds Terraform state, by the reference's and common naming: the
 # reference's `terraform-states-<account id>` and any `terraform-states*` name both
