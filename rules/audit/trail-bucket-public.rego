@@ -44,7 +44,7 @@ deny contains finding if {
 	some trail in input.cloudtrail.trails
 	some i in bucket_positions[trail.s3_bucket]
 	bucket := input.s3.buckets[i]
-	sids := public_statements(bucket.policy)
+	sids := public_labels[i]
 	count(sids) > 0
 	finding := {
 		"resource": bucket.arn,
@@ -60,7 +60,7 @@ deny contains finding if {
 	some trail in input.cloudtrail.trails
 	some i in bucket_positions[trail.s3_bucket]
 	bucket := input.s3.buckets[i]
-	count(public_statements(object.get(bucket, "policy", {}))) == 0
+	count(public_labels[i]) == 0
 	off := settings_off(bucket)
 	count(off) > 0
 	finding := {
@@ -73,7 +73,7 @@ deny contains finding if {
 	}
 }
 
-# The positions of the buckets in input.s3.buckets by name, built once per
+# The positions of the trails' buckets in input.s3.buckets by name, built once per
 # evaluation so that each trail looks its bucket up instead of scanning them all
 # (linear in the resources read). A set per name, as a snapshot may hold two buckets
 # with one name. Grouped from sorted (name, position) pairs (positions compare
@@ -82,7 +82,19 @@ deny contains finding if {
 bucket_positions := lib.grouped({[name, i] |
 	some i, bucket in input.s3.buckets
 	name := bucket.name
+	name in trail_bucket_names
 })
+
+# The names the trails deliver to: only their buckets are indexed and judged.
+trail_bucket_names := {name | some trail in input.cloudtrail.trails; name := trail.s3_bucket}
+
+# The labels of each trail bucket's public statements, by position: judged once
+# however many trails share the bucket (a bucket without a policy has none).
+public_labels := {i: labels |
+	some positions in bucket_positions
+	some i in positions
+	labels := public_statements(object.get(input.s3.buckets[i], "policy", {}))
+}
 
 settings_off(bucket) := block_settings if not bucket.public_access_block
 

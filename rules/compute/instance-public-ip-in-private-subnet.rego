@@ -67,30 +67,44 @@ deny contains finding if {
 # that the rule runs on regorus's RVM, which cannot evaluate that form.
 subnet_users := lib.grouped(subnet_user_pairs)
 
+# The subnets of the running instances with a public IP: only their users are
+# named (and sorted), not those of every subnet.
+public_ip_subnets := {subnet |
+	some instance in input.ec2.instances
+	instance.state == "running"
+	instance.public_ip
+	subnet := instance.subnet_id
+}
+
 subnet_user_pairs contains [subnet, sprintf("EKS cluster %s", [cluster.name])] if {
 	some cluster in input.eks.clusters
 	some subnet in object.get(cluster, "subnet_ids", [])
+	subnet in public_ip_subnets
 }
 
 subnet_user_pairs contains [subnet, sprintf("EKS node group %s", [node_group.name])] if {
 	some cluster in input.eks.clusters
 	some node_group in cluster.node_groups
 	some subnet in object.get(node_group, "subnet_ids", [])
+	subnet in public_ip_subnets
 }
 
 subnet_user_pairs contains [subnet, sprintf("RDS %s", [db.id])] if {
 	some db in input.rds.instances
 	some subnet in object.get(db, "subnet_ids", [])
+	subnet in public_ip_subnets
 }
 
 subnet_user_pairs contains [target.subnet_id, sprintf("EFS %s", [fs.id])] if {
 	some fs in input.efs.file_systems
 	some target in fs.mount_targets
+	target.subnet_id in public_ip_subnets
 }
 
 subnet_user_pairs contains [subnet, sprintf("OpenSearch %s", [domain.name])] if {
 	some domain in input.opensearch.domains
 	some subnet in object.get(domain, "subnet_ids", [])
+	subnet in public_ip_subnets
 }
 
 name_suffix(instance) := sprintf(" (%s)", [instance.tags.Name]) if instance.tags.Name

@@ -49,7 +49,8 @@ import rego.v1
 
 deny contains finding if {
 	some bucket in input.s3.buckets
-	not state_bucket(bucket)
+	not state_bucket(bucket.name)
+	not usual_deny_insecure_transport(bucket)
 	not denies_insecure_transport(bucket)
 	finding := {
 		"resource": bucket.arn,
@@ -62,26 +63,41 @@ why(bucket) := "has no bucket policy, so plain-HTTP requests are allowed" if not
 
 else := "has a bucket policy without a Deny on aws:SecureTransport = false for all S3 actions"
 
+# The usual statement (a special case of the general test below), tested first so that
+# the general test runs only for the buckets without it. A separate function, not an
+# `else` branch: regorus 0.14.1's RVM does not try the `else` of a function whose first
+# body iterates.
+usual_deny_insecure_transport(bucket) if {
+	statements := bucket.policy.Statement
+	is_array(statements)
+	some statement in statements
+	statement.Condition.Bool["aws:SecureTransport"] == "false"
+	statement.Effect == "Deny"
+	statement.Principal == "*"
+	statement.Action in {"s3:*", "*"}
+}
+
 denies_insecure_transport(bucket) if {
 	some statement in as_array(bucket.policy.Statement)
 	statement.Effect == "Deny"
+	values := statement.Condition.Bool["aws:SecureTransport"]
 	everyone(statement.Principal)
 	some action in as_array(statement.Action)
 	action in {"s3:*", "*"}
-	some value in as_array(statement.Condition.Bool["aws:SecureTransport"])
+	some value in as_array(values)
 	lower(sprintf("%v", [value])) == "false"
 }
 
 everyone(principal) if principal == "*"
 
-everyone(principal) if "*" in as_array(principal.AWS)
+else if "*" in as_array(principal.AWS)
 
 as_array(x) := x if is_array(x)
 
-as_array(x) := [x] if not is_array(x)
+else := [x]
 
-state_bucket(bucket) if startswith(bucket.name, "terraform-states")
+# A bucket that holds Terraform state (`terraform-states*` names contain
+# `terraform-state`), judged by the Terraform rule instead.
+state_bucket(name) if contains(name, "terraform-state")
 
-state_bucket(bucket) if contains(bucket.name, "tfstate")
-
-state_bucket(bucket) if contains(bucket.name, "terraform-state")
+else if contains(name, "tfstate")

@@ -37,12 +37,9 @@ package archaudit.rules.ssm_secret_parameter_plaintext
 
 import rego.v1
 
-# Name fragments that suggest a secret value (matched case-insensitively).
-secret_name_pattern := `password|passwd|secret|token|api[_-]?key|private[_-]?key|credential`
-
 deny contains finding if {
 	some param in input.ssm.parameters
-	# The type first: the name test is a regular expression, compiled on each call.
+	# The cheap tests first.
 	param.type != "SecureString"
 	not aws_managed(param)
 	looks_secret(param)
@@ -55,4 +52,16 @@ deny contains finding if {
 
 aws_managed(param) if startswith(param.name, "/aws/")
 
-looks_secret(param) if regex.match(secret_name_pattern, lower(param.name))
+# A name holding a fragment that suggests a secret value, case-insensitively (the
+# fragments of `password|passwd|secret|token|api[_-]?key|private[_-]?key|credential`
+# spelled out: substring tests, not a regular expression compiled on each call).
+looks_secret(param) if {
+	name := lower(param.name)
+	some fragment in secret_name_fragments
+	contains(name, fragment)
+}
+
+secret_name_fragments := [
+	"password", "passwd", "secret", "token", "credential",
+	"apikey", "api_key", "api-key", "privatekey", "private_key", "private-key",
+]

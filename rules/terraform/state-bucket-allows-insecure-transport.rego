@@ -54,8 +54,7 @@ package archaudit.rules.state_bucket_allows_insecure_transport
 import rego.v1
 
 deny contains finding if {
-	some bucket in input.s3.buckets
-	state_bucket(bucket)
+	some bucket in state_buckets
 	not bucket.policy
 	finding := {
 		"resource": bucket.arn,
@@ -68,8 +67,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some bucket in input.s3.buckets
-	state_bucket(bucket)
+	some bucket in state_buckets
 	bucket.policy
 	not denies_insecure_transport(bucket.policy)
 	finding := {
@@ -110,11 +108,15 @@ is_false(value) if {
 	lower(sprintf("%v", [v])) == "false"
 }
 
-# A bucket that holds Terraform state, by the reference's and common naming.
-state_bucket(bucket) if bucket.name == sprintf("terraform-states-%s", [input.account.id])
+# The state buckets, picked once for both deny bodies.
+state_buckets := [bucket |
+	some bucket in input.s3.buckets
+	state_bucket(bucket.name)
+]
 
-state_bucket(bucket) if startswith(bucket.name, "terraform-states")
+# A bucket that holds Terraform state, by the reference's and common naming: the
+# reference's `terraform-states-<account id>` and any `terraform-states*` name both
+# contain `terraform-state`, so two substring tests cover every naming.
+state_bucket(name) if contains(name, "terraform-state")
 
-state_bucket(bucket) if contains(bucket.name, "tfstate")
-
-state_bucket(bucket) if contains(bucket.name, "terraform-state")
+else if contains(name, "tfstate")
