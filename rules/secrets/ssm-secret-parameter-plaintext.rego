@@ -37,6 +37,9 @@ package archaudit.rules.ssm_secret_parameter_plaintext
 
 import rego.v1
 
+# A name suggests a secret value when it holds one of `secret_name_fragments`
+# (below), case-insensitively.
+
 deny contains finding if {
 	some param in input.ssm.parameters
 	# The cheap tests first.
